@@ -1,0 +1,2 @@
+package io.jpeer.bench;
+final class Placeholder {}
