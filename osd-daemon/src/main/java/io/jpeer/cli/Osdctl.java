@@ -13,6 +13,7 @@ public final class Osdctl implements Runnable {
   /** Builds the command tree; one line per subcommand. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Osdctl());
+    cl.addSubcommand(new PglogCommand());
     return cl;
   }
 

@@ -1,0 +1,268 @@
+package io.jpeer.cli.scenario;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jpeer.core.types.Eversion;
+import io.jpeer.core.types.ObjectNames;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Strict reading of scenario files: duplicate keys, unknown or missing fields, wrong types and
+ * numbers with a fraction or exponent are errors, each reported as one line naming the field's
+ * path ({@code local.log.entries[2].version: bad version "5'x"}).
+ */
+public final class StrictJson {
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+
+  private StrictJson() {}
+
+  /** Reads a file whose top level must be an object. */
+  public static Obj readFile(Path file) throws ScenarioException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ScenarioException("file", "cannot read: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    }
+    return parse(text);
+  }
+
+  public static Obj parse(String text) throws ScenarioException {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(text);
+    } catch (JsonParseException e) {
+      String msg = e.getOriginalMessage();
+      int nl = msg.indexOf('\n');
+      throw new ScenarioException("json", (nl >= 0 ? msg.substring(0, nl) : msg) + " at line "
+          + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr());
+    } catch (IOException e) {
+      throw new ScenarioException("json", "not JSON: " + firstLine(e.getMessage()));
+    }
+    if (root == null || !root.isObject()) {
+      throw new ScenarioException("json", "the top level is not an object");
+    }
+    return new Obj((ObjectNode) root, "");
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unreadable";
+    }
+    int nl = s.indexOf('\n');
+    return nl >= 0 ? s.substring(0, nl) : s;
+  }
+
+  static String join(String path, String name) {
+    return path.isEmpty() ? name : path + "." + name;
+  }
+
+  /** A JSON object being read, with its path; {@link #done()} rejects fields nobody asked for. */
+  public static final class Obj {
+    private final ObjectNode node;
+    private final String path;
+    private final Set<String> seen = new LinkedHashSet<>();
+
+    Obj(ObjectNode node, String path) {
+      this.node = node;
+      this.path = path;
+    }
+
+    public String path() {
+      return path;
+    }
+
+    public String at(String field) {
+      return join(path, field);
+    }
+
+    public boolean has(String field) {
+      seen.add(field);
+      return node.has(field);
+    }
+
+    private JsonNode get(String field, boolean required) throws ScenarioException {
+      seen.add(field);
+      JsonNode n = node.get(field);
+      if (n == null && required) {
+        throw new ScenarioException(at(field), "missing required field");
+      }
+      return n;
+    }
+
+    public String string(String field) throws ScenarioException {
+      return asString(get(field, true), at(field));
+    }
+
+    public String string(String field, String dflt) throws ScenarioException {
+      JsonNode n = get(field, false);
+      return n == null ? dflt : asString(n, at(field));
+    }
+
+    public long integer(String field, long min, long max) throws ScenarioException {
+      return asInteger(get(field, true), at(field), min, max);
+    }
+
+    public long integer(String field, long dflt, long min, long max) throws ScenarioException {
+      JsonNode n = get(field, false);
+      return n == null ? dflt : asInteger(n, at(field), min, max);
+    }
+
+    public boolean bool(String field, boolean dflt) throws ScenarioException {
+      JsonNode n = get(field, false);
+      if (n == null) {
+        return dflt;
+      }
+      if (!n.isBoolean()) {
+        throw new ScenarioException(at(field), "expected true or false, got " + kind(n));
+      }
+      return n.booleanValue();
+    }
+
+    public Eversion version(String field) throws ScenarioException {
+      return asVersion(get(field, true), at(field));
+    }
+
+    public Eversion version(String field, Eversion dflt) throws ScenarioException {
+      JsonNode n = get(field, false);
+      return n == null ? dflt : asVersion(n, at(field));
+    }
+
+    public Obj object(String field) throws ScenarioException {
+      return asObject(get(field, true), at(field));
+    }
+
+    /** Null when absent. */
+    public Obj optObject(String field) throws ScenarioException {
+      JsonNode n = get(field, false);
+      return n == null ? null : asObject(n, at(field));
+    }
+
+    /** The elements of an array field (empty when absent and not required). */
+    public List<JsonNode> array(String field, boolean required) throws ScenarioException {
+      JsonNode n = get(field, required);
+      if (n == null) {
+        return List.of();
+      }
+      if (!n.isArray()) {
+        throw new ScenarioException(at(field), "expected an array, got " + kind(n));
+      }
+      List<JsonNode> out = new ArrayList<>();
+      n.forEach(out::add);
+      return out;
+    }
+
+    /** The field names of this object, in file order (for maps keyed by name). */
+    public List<String> fieldNames() {
+      List<String> out = new ArrayList<>();
+      Iterator<String> it = node.fieldNames();
+      while (it.hasNext()) {
+        String f = it.next();
+        seen.add(f);
+        out.add(f);
+      }
+      return out;
+    }
+
+    public JsonNode raw(String field) {
+      seen.add(field);
+      return node.get(field);
+    }
+
+    /** Rejects any field that was not read. */
+    public void done() throws ScenarioException {
+      Iterator<String> it = node.fieldNames();
+      while (it.hasNext()) {
+        String f = it.next();
+        if (!seen.contains(f)) {
+          throw new ScenarioException(at(f), "unknown field");
+        }
+      }
+    }
+  }
+
+  public static Obj asObject(JsonNode n, String path) throws ScenarioException {
+    if (!n.isObject()) {
+      throw new ScenarioException(path, "expected an object, got " + kind(n));
+    }
+    return new Obj((ObjectNode) n, path);
+  }
+
+  public static String asString(JsonNode n, String path) throws ScenarioException {
+    if (!n.isTextual()) {
+      throw new ScenarioException(path, "expected a string, got " + kind(n));
+    }
+    return n.textValue();
+  }
+
+  public static long asInteger(JsonNode n, String path, long min, long max) throws ScenarioException {
+    if (!n.isIntegralNumber()) {
+      throw new ScenarioException(path, n.isNumber() ? "expected an integer, got " + n.asText()
+          : "expected an integer, got " + kind(n));
+    }
+    BigInteger v = n.bigIntegerValue();
+    if (v.compareTo(BigInteger.valueOf(min)) < 0 || v.compareTo(BigInteger.valueOf(max)) > 0) {
+      throw new ScenarioException(path, "integer " + v + " out of range " + min + " to " + max);
+    }
+    return v.longValue();
+  }
+
+  public static Eversion asVersion(JsonNode n, String path) throws ScenarioException {
+    String s = asString(n, path);
+    try {
+      return Eversion.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException(path, e.getMessage());
+    }
+  }
+
+  public static String asObjectName(JsonNode n, String path) throws ScenarioException {
+    String s = asString(n, path);
+    return checkObjectName(s, path);
+  }
+
+  public static String checkObjectName(String s, String path) throws ScenarioException {
+    String why = ObjectNames.invalidReason(s);
+    if (why != null) {
+      throw new ScenarioException(path, why + ": \"" + s + "\"");
+    }
+    return s;
+  }
+
+  static String kind(JsonNode n) {
+    if (n.isTextual()) {
+      return "a string";
+    }
+    if (n.isNumber()) {
+      return "a number";
+    }
+    if (n.isBoolean()) {
+      return "a boolean";
+    }
+    if (n.isNull()) {
+      return "null";
+    }
+    if (n.isArray()) {
+      return "an array";
+    }
+    return "an object";
+  }
+}
