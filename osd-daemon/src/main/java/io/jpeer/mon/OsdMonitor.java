@@ -183,6 +183,15 @@ final class OsdMonitor {
   void handle(Connection c, InboundMessage m) {
     EntityName from = m.from();
     Message body = m.body();
+    try {
+      dispatch(c, m, from, body);
+    } catch (ClassCastException e) {
+      // The registry maps each type to one parser, so this is a sender bug: drop, keep going.
+      log.warn("dropping message type {} from {}: body is a {}", m.type(), from, body.getClass().getSimpleName());
+    }
+  }
+
+  private void dispatch(Connection c, InboundMessage m, EntityName from, Message body) {
     switch (m.type()) {
       case MonMessages.MOSD_BOOT -> boot(c, from, (MOSDBoot) body);
       case MonMessages.MMON_SUBSCRIBE -> subscribe(c, (MMonSubscribe) body);
