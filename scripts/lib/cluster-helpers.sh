@@ -193,20 +193,21 @@ run_mon() {
   "$CLUSTER" --dir "$dir" start "mon.$id" || return 1
 }
 
-# run_osd DIR ID: starts osd.ID (a new OSD if it never existed) and waits until the map has it up.
+# run_osd DIR ID [ARGS...]: starts osd.ID (a new OSD if it never existed) and waits until the map
+# has it up. ARGS go to the daemon: config overrides such as --osd_heartbeat_grace=6.
 run_osd() {
   local dir=$1 id=$2
   shift 2
-  [ $# -eq 0 ] || { echo "run_osd: jpeer OSDs take no extra arguments; pass config to run_mon (-o)" >&2; return 1; }
-  "$CLUSTER" --dir "$dir" start "osd.$id" || return 1
+  JPEER_DAEMON_ARGS="$*" "$CLUSTER" --dir "$dir" start "osd.$id" || return 1
 }
 
-# activate_osd DIR ID: (re)starts an existing OSD from its data dir and waits until the map shows
-# the new instance up (a newer up_from than before).
+# activate_osd DIR ID [ARGS...]: (re)starts an existing OSD from its data dir and waits until the
+# map shows the new instance up (a newer up_from than before).
 activate_osd() {
   local dir=$1 id=$2
+  shift 2
   [ -d "$dir/dev/osd.$id" ] || { echo "activate_osd: no data for osd.$id in $dir/dev" >&2; return 1; }
-  "$CLUSTER" --dir "$dir" restart "osd.$id" || return 1
+  JPEER_DAEMON_ARGS="$*" "$CLUSTER" --dir "$dir" restart "osd.$id" || return 1
 }
 
 # create_pool NAME PG_NUM [SIZE [MIN_SIZE]]
