@@ -59,9 +59,17 @@ for t in "${tests[@]}"; do
     failed=$((failed + 1))
     line="FAIL  $name  (${secs}s, exit $rc$([ $rc -eq 124 ] && echo ', timed out'))"
     if [ $verbose = 0 ]; then
-      echo "----- last ${FAIL_LINES:-60} lines of $outdir/$name.out -----"
-      tail -n "${FAIL_LINES:-60}" "$outdir/$name.out"
-      echo "-----"
+      # The first `return 1` of a TEST_ function in the trace is the failed check; show what led
+      # to it.
+      first="$(grep -n -m1 ': TEST_[A-Za-z0-9_]*: return 1$' "$outdir/$name.out" | cut -d: -f1)"
+      if [ -n "$first" ]; then
+        echo "----- $outdir/$name.out lines $((first > 40 ? first - 40 : 1))-$first (first failed check) -----"
+        sed -n "$((first > 40 ? first - 40 : 1)),${first}p" "$outdir/$name.out" | grep -v '^+++'
+      else
+        echo "----- last 60 lines of $outdir/$name.out -----"
+        tail -n 60 "$outdir/$name.out"
+      fi
+      echo "----- (daemon logs are at the end of $outdir/$name.out)"
     fi
   fi
   echo "$line"

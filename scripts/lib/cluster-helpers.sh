@@ -56,6 +56,14 @@ EOF
 
 # ---------------------------------------------------------------- processes
 
+# is_alive PID: the process exists and is not a zombie (an exited daemon waiting to be reaped by
+# whoever inherited it counts as gone).
+is_alive() {
+  local state
+  state="$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
 # The pid in a pid file if that process is alive, not a zombie, and its command line names DIR
 # (so a recycled pid of some other program is never signalled).
 pidfile_live_pid() {
@@ -294,7 +302,11 @@ for p in json.load(sys.stdin)["pg_stats"]:
 
 get_num_pgs() { pg_table | wc -l; }
 get_num_active_clean() { pg_table | awk '$2 == "active+clean"' | wc -l; }
-is_clean() { local t; t="$(pg_table)" || return 1; [ -n "$t" ] && ! awk '$2 != "active+clean" { exit 1 }' <<<"$t" || return 1; }
+is_clean() { # every PG active+clean, and at least one PG
+  local t
+  t="$(pg_table)" || return 1
+  [ -n "$t" ] && awk '$2 != "active+clean" { bad = 1 } END { exit bad }' <<<"$t"
+}
 
 cluster_report() {
   echo "================ cluster report ($JPEER_DIR) ================" >&2
@@ -429,11 +441,11 @@ test_kill_daemons() {
   kill_daemons "$dir" STOP osd.1 || return 1
   [ "$(awk '{ print $3 }' "/proc/$p1/stat")" = T ] || return 1
   kill_daemons "$dir" KILL osd.1 || return 1
-  ! kill -0 "$p1" 2>/dev/null || [ "$(awk '{ print $3 }' "/proc/$p1/stat")" = Z ] || return 1
+  ! is_alive "$p1" || return 1
   [ ! -e "$dir/osd.1.pid" ] || return 1
-  kill -0 "$p10" || return 1
+  is_alive "$p10" || return 1
   kill_daemons "$dir" TERM osd || return 1
-  kill -0 "$pm" || return 1
+  is_alive "$pm" || return 1
   # A pid file naming a process outside DIR (this shell) is never signalled.
   echo $$ >"$dir/osd.7.pid"
   kill_daemons "$dir" || return 1
@@ -458,7 +470,7 @@ test_setup_teardown() {
   echo "a line of osd.0 log" >"$dir/osd.0.log"
   teardown "$dir" 1 | grep -q "a line of osd.0 log" || return 1
   [ ! -d "$dir" ] || return 1
-  ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{ print $3 }' "/proc/$pid/stat")" = Z ] || return 1
+  ! is_alive "$pid" || return 1
 }
 
 test_display_logs() {

@@ -80,7 +80,7 @@ TEST_up_kill_restart_down() {
   [ "$(get_osd_up_from 1)" -gt "$up_from" ] || return 1
 
   # osd.0 took the garbage and lived through all of this without being restarted or marked down.
-  kill -0 "$pid0" || return 1
+  is_alive "$pid0" || return 1
   [ "$(cat "$dir/osd.0.pid")" = "$pid0" ] || return 1
   [ "$(get_osd_state 0)" = up ] && [ "$(get_osd_up_from 0)" = "$up_from0" ] || return 1
   "$CLUSTER" --dir "$dir" ps | grep -q '^mon\.0 .* alive' || return 1
@@ -91,7 +91,7 @@ TEST_up_kill_restart_down() {
   "$CLUSTER" --dir "$dir" down || return 1
   local p
   for p in $pids; do
-    ! kill -0 "$p" 2>/dev/null || return 1
+    ! is_alive "$p" || return 1
   done
   [ -z "$(find "$dir" -name '*.pid')" ] || return 1
   [ "$("$CLUSTER" --dir "$dir" ps | grep -c alive)" = 0 ] || return 1
