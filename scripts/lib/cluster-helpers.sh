@@ -354,6 +354,12 @@ wait_for_clean() {
   wait_until_pgs wait_for_clean 'NF && $2 != "active+clean" { bad = 1 } END { exit (bad || NR == 0) }'
 }
 
+# wait_for_peered: every PG active or peered (possibly degraded, undersized...), progress-based.
+wait_for_peered() {
+  wait_until_pgs wait_for_peered \
+    'NF && $2 !~ /(^|\+)(active|peered)(\+|$)/ { bad = 1 } END { exit (bad || NR == 0) }'
+}
+
 # wait_for_pg_state PGID STATE: the PG's state string equals STATE (e.g. active+clean).
 wait_for_pg_state() {
   local pgid=$1 state=$2

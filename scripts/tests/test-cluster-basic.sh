@@ -110,4 +110,18 @@ TEST_refuses_second_up_and_bad_arguments() {
   "$CLUSTER" --dir "$dir" down || return 1
 }
 
+# The Ceph-habit aliases: vstart.sh (counts from the environment) and stop.sh by kind.
+TEST_vstart_and_stop() {
+  local dir=$1 mon_pid
+  VSTART_DEST=$dir OSD=1 "$JPEER_SCRIPTS/vstart.sh" -n -l --memstore --pgs 4 \
+    --mon-port "$MON_PORT" --osd-port-base "$OSD_PORT_BASE" || return 1
+  [ "$(get_osd_state 0)" = up ] || return 1
+  mon_pid="$(cat "$dir/mon.0.pid")"
+  VSTART_DEST=$dir "$JPEER_SCRIPTS/stop.sh" osd || return 1
+  [ ! -e "$dir/osd.0.pid" ] && is_alive "$mon_pid" || return 1
+  VSTART_DEST=$dir "$JPEER_SCRIPTS/stop.sh" || return 1
+  ! is_alive "$mon_pid" || return 1
+  MON=3 expect_failure "$dir" "exactly one monitor" "$JPEER_SCRIPTS/vstart.sh" || return 1
+}
+
 main cluster-basic "$@"
