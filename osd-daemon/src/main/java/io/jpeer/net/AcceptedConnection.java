@@ -36,7 +36,8 @@ final class AcceptedConnection implements Connection {
   public void send(int type, long epoch, Message body) {
     if (channel.isActive()) {
       messenger.stats.framesOut.incrementAndGet();
-      channel.writeAndFlush(messenger.envelope(type, epoch, body, seq.incrementAndGet()), channel.voidPromise());
+      channel.writeAndFlush(messenger.envelope(type, epoch, body, seq.incrementAndGet()))
+          .addListener(Messenger.logWriteFailure(peer));
     }
   }
 

@@ -212,6 +212,15 @@ public final class Messenger implements AutoCloseable {
     p.addLast("session", new SessionHandler(this, session));
   }
 
+  /** Writes are not fire-and-forget: a failed one (closed channel aside) is logged, never silent. */
+  static io.netty.channel.ChannelFutureListener logWriteFailure(EntityName peer) {
+    return f -> {
+      if (!f.isSuccess() && f.channel().isActive()) {
+        log.warn("write to {} failed: {}", peer, f.cause() == null ? "?" : f.cause().toString());
+      }
+    };
+  }
+
   Envelope envelope(int type, long epoch, Message body, long seq) {
     return Envelope.newBuilder().setType(type).setFrom(self.toString()).setEpoch(epoch).setSeq(seq)
         .setPayload(body.toByteString()).build();

@@ -70,7 +70,7 @@ final class OutboundSession implements Connection {
       }
       if (ready && channel.isActive()) {
         messenger.stats.framesOut.incrementAndGet();
-        channel.writeAndFlush(env, channel.voidPromise());
+        channel.writeAndFlush(env).addListener(Messenger.logWriteFailure(peer));
         return;
       }
       if (pending.size() >= MAX_QUEUED) {
@@ -121,7 +121,7 @@ final class OutboundSession implements Connection {
       backoffMs = messenger.config().reconnectBackoffMin().toMillis();
       while (!pending.isEmpty()) {
         messenger.stats.framesOut.incrementAndGet();
-        ch.write(pending.poll(), ch.voidPromise());
+        ch.write(pending.poll()).addListener(Messenger.logWriteFailure(peer));
       }
       ch.flush();
       ready = true;
