@@ -16,8 +16,13 @@ public final class Main {
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (args[0].equals("osdctl") && System.getProperty("jpeer.log.level") == null) {
+      System.setProperty("jpeer.log.level", "warn"); // a command prints results, not chatter
+    }
     switch (args[0]) {
       case "osdctl" -> System.exit(Osdctl.run(rest));
+      case "mon" -> System.exit(io.jpeer.mon.MonitorMain.run(rest));
+      case "osd" -> System.exit(io.jpeer.osd.OsdMain.run(rest));
       default -> {
         System.err.println("jpeer: unknown program '" + args[0] + "' (expected mon, osd or osdctl)");
         System.exit(2);

@@ -1,0 +1,33 @@
+package io.jpeer.mon;
+
+import io.jpeer.map.PgId;
+import java.util.List;
+
+/**
+ * What an acting primary reports about one of its PGs (a small part of Ceph's pg_stat_t), kept by
+ * the monitor for {@code pg dump} and {@code status}. lastUpdate is printed as {@code e'v}.
+ */
+public record PgStat(
+    PgId pgid,
+    String state,
+    List<Integer> up,
+    List<Integer> acting,
+    int upPrimary,
+    int actingPrimary,
+    String lastUpdate,
+    long logSize,
+    long numObjects,
+    long numObjectsMissing,
+    long numObjectsDegraded,
+    long reportedEpoch,
+    long lastEpochClean) {
+
+  public PgStat {
+    up = List.copyOf(up);
+    acting = List.copyOf(acting);
+    if (state == null || state.isEmpty()) {
+      throw new IllegalArgumentException("pg " + pgid + " stat has no state");
+    }
+    lastUpdate = lastUpdate == null || lastUpdate.isEmpty() ? "0'0" : lastUpdate;
+  }
+}
