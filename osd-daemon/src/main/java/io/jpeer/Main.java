@@ -18,6 +18,8 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
       case "osdctl" -> System.exit(Osdctl.run(rest));
+      case "mon" -> System.exit(io.jpeer.mon.MonitorMain.run(rest));
+      case "osd" -> System.exit(io.jpeer.osd.OsdMain.run(rest));
       default -> {
         System.err.println("jpeer: unknown program '" + args[0] + "' (expected mon, osd or osdctl)");
         System.exit(2);

@@ -1,28 +1,187 @@
 package io.jpeer.cli;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code osdctl}: the command-line tool. Each subcommand is its own class, registered below. */
+/**
+ * {@code osdctl}: the command-line tool. Cluster commands ask the monitor of the cluster in
+ * {@code --dir} (default: the project's out/) or at {@code --mon}; {@code pglog}/{@code pgsim} run
+ * the peering core offline. {@code osdctl -} reads one command per line from standard input and
+ * runs them all in this one process over one monitor connection.
+ */
 @Command(
     name = "osdctl",
     mixinStandardHelpOptions = true,
-    description = "Inspect and drive a jpeer cluster, or run the peering core offline.")
-public final class Osdctl implements Runnable {
+    description = "Inspect and drive a jpeer cluster, or run the peering core offline.",
+    subcommands = {
+        ClusterCommands.Status.class, ClusterCommands.Osd.class, ClusterCommands.Pool.class,
+        ClusterCommands.Pg.class})
+public final class Osdctl implements Callable<Integer> {
+  @Option(names = "--dir", paramLabel = "DIR", description = "cluster directory (its cluster.conf names the monitor)")
+  Path dir;
 
-  /** Builds the command tree; one line per subcommand. */
+  @Option(names = "--mon", paramLabel = "HOST:PORT", description = "monitor address (instead of --dir)")
+  String mon;
+
+  @Option(names = "--json", description = "print Ceph's JSON instead of plain text")
+  boolean json;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+      description = "how long to wait for the monitor (default ${DEFAULT-VALUE})")
+  int timeoutSeconds;
+
+  @Parameters(arity = "0..1", paramLabel = "-", description = "read commands from standard input, one per line")
+  String batch;
+
+  private ClusterSession session;
+
+  /** Builds the command tree; one line per subcommand added outside the annotation. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Osdctl());
+    return commandLine(new Osdctl());
+  }
+
+  private static CommandLine commandLine(Osdctl root) {
+    CommandLine cl = new CommandLine(root);
     return cl;
   }
 
   /** Runs one command line and returns the exit status (0 ok, 1 failed, 2 bad input). */
   public static int run(String[] args) {
-    return commandLine().execute(args);
+    Osdctl root = new Osdctl();
+    try {
+      return commandLine(root).execute(args);
+    } finally {
+      root.closeSession();
+    }
+  }
+
+  boolean json() {
+    return json;
+  }
+
+  ClusterSession session() {
+    if (session == null) {
+      session = new ClusterSession(dir, mon, Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+    }
+    return session;
+  }
+
+  private void closeSession() {
+    if (session != null) {
+      session.close();
+    }
   }
 
   @Override
-  public void run() {
-    CommandLine.usage(this, System.err);
+  public Integer call() throws IOException {
+    if (batch == null) {
+      CommandLine.usage(this, System.err);
+      return 2;
+    }
+    if (!batch.equals("-")) {
+      System.err.println("osdctl: unknown command '" + batch + "' (see osdctl --help)");
+      return 2;
+    }
+    return runBatch(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+  }
+
+  /** Batch mode: same syntax and output per line; failures reported with their line number. */
+  int runBatch(BufferedReader in) throws IOException {
+    int failed = 0;
+    int lineNo = 0;
+    PrintWriter out = new PrintWriter(System.out, true);
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      lineNo++;
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+        continue;
+      }
+      List<String> words;
+      try {
+        words = splitWords(trimmed);
+      } catch (IllegalArgumentException e) {
+        System.err.println("line " + lineNo + ": " + e.getMessage());
+        failed++;
+        continue;
+      }
+      Osdctl lineRoot = new Osdctl();
+      lineRoot.dir = dir;
+      lineRoot.mon = mon;
+      lineRoot.json = json;
+      lineRoot.timeoutSeconds = timeoutSeconds;
+      lineRoot.session = session();
+      StringWriter errText = new StringWriter();
+      CommandLine cl = commandLine(lineRoot);
+      cl.setOut(out);
+      cl.setErr(new PrintWriter(errText, true));
+      int rc = words.contains("-") ? 2 : cl.execute(words.toArray(String[]::new));
+      if (words.contains("-")) {
+        errText.write("batch mode cannot nest '-'\n");
+      }
+      for (String errLine : errText.toString().split("\n")) {
+        if (!errLine.isBlank()) {
+          System.err.println("line " + lineNo + ": " + errLine);
+        }
+      }
+      if (rc != 0) {
+        failed++;
+      }
+    }
+    out.flush();
+    if (failed > 0) {
+      System.err.println(failed + " of the commands failed");
+      return 1;
+    }
+    return 0;
+  }
+
+  /** Splits a command line into words; single or double quotes group words. */
+  static List<String> splitWords(String line) {
+    List<String> words = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    char quote = 0;
+    boolean inWord = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else {
+          cur.append(c);
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+        inWord = true;
+      } else if (Character.isWhitespace(c)) {
+        if (inWord) {
+          words.add(cur.toString());
+          cur.setLength(0);
+          inWord = false;
+        }
+      } else {
+        cur.append(c);
+        inWord = true;
+      }
+    }
+    if (quote != 0) {
+      throw new IllegalArgumentException("unterminated quote");
+    }
+    if (inWord) {
+      words.add(cur.toString());
+    }
+    return words;
   }
 }

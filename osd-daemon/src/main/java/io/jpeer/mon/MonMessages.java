@@ -1,11 +1,43 @@
 package io.jpeer.mon;
 
+import io.jpeer.net.MessageRegistry;
+import io.jpeer.proto.mon.MMonCommand;
+import io.jpeer.proto.mon.MMonCommandReply;
+import io.jpeer.proto.mon.MMonGetMap;
+import io.jpeer.proto.mon.MMonSubscribe;
+import io.jpeer.proto.mon.MOSDAlive;
+import io.jpeer.proto.mon.MOSDBeacon;
+import io.jpeer.proto.mon.MOSDBoot;
+import io.jpeer.proto.mon.MOSDFailure;
+import io.jpeer.proto.mon.MOSDMap;
+import io.jpeer.proto.mon.MOSDMarkMeDown;
+import io.jpeer.proto.mon.MOSDMarkMeDownAck;
+import io.jpeer.proto.mon.MOSDPGTemp;
+import io.jpeer.proto.mon.MPGStats;
+
 /**
  * Message type numbers of the monitor protocol (range 100-199); bodies are the messages of
  * proto/src/main/proto/mon.proto with the same names.
  */
 public final class MonMessages {
   private MonMessages() {}
+
+  /** Registers every monitor message's parser; both the monitor and MonClient call this. */
+  public static MessageRegistry registerAll(MessageRegistry r) {
+    return r.register(MOSD_BOOT, "MOSDBoot", MOSDBoot.parser())
+        .register(MMON_SUBSCRIBE, "MMonSubscribe", MMonSubscribe.parser())
+        .register(MOSD_MAP, "MOSDMap", MOSDMap.parser())
+        .register(MMON_GET_MAP, "MMonGetMap", MMonGetMap.parser())
+        .register(MOSD_BEACON, "MOSDBeacon", MOSDBeacon.parser())
+        .register(MOSD_FAILURE, "MOSDFailure", MOSDFailure.parser())
+        .register(MOSD_MARK_ME_DOWN, "MOSDMarkMeDown", MOSDMarkMeDown.parser())
+        .register(MOSD_MARK_ME_DOWN_ACK, "MOSDMarkMeDownAck", MOSDMarkMeDownAck.parser())
+        .register(MOSD_ALIVE, "MOSDAlive", MOSDAlive.parser())
+        .register(MOSD_PG_TEMP, "MOSDPGTemp", MOSDPGTemp.parser())
+        .register(MPG_STATS, "MPGStats", MPGStats.parser())
+        .register(MMON_COMMAND, "MMonCommand", MMonCommand.parser())
+        .register(MMON_COMMAND_REPLY, "MMonCommandReply", MMonCommandReply.parser());
+  }
 
   /** OSD -> mon: I am up at this address (MOSDBoot). */
   public static final int MOSD_BOOT = 100;

@@ -1,0 +1,120 @@
+package io.jpeer.cli;
+
+import io.jpeer.config.Config;
+import io.jpeer.config.ConfigException;
+import io.jpeer.mon.CommandReply;
+import io.jpeer.mon.MonClient;
+import io.jpeer.net.EntityName;
+import io.jpeer.net.MessengerConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * osdctl's connection to a cluster's monitor, found from {@code --mon HOST:PORT} or from the
+ * cluster directory's {@code cluster.conf}; opened on first use and shared by every command of a
+ * batch.
+ */
+final class ClusterSession implements AutoCloseable {
+  /** A failure to reach or use the cluster; the message is one line. */
+  static final class ClusterException extends Exception {
+    final int exitCode;
+
+    ClusterException(String message, int exitCode) {
+      super(message);
+      this.exitCode = exitCode;
+    }
+  }
+
+  private final Path dir;
+  private final String mon;
+  private final Duration timeout;
+  private MonClient client;
+  private String where;
+
+  ClusterSession(Path dir, String mon, Duration timeout) {
+    this.dir = dir;
+    this.mon = mon;
+    this.timeout = timeout;
+  }
+
+  /** The directory osdctl uses when neither --dir nor --mon is given: the project's out/. */
+  static Path defaultDir() {
+    String env = System.getenv("JPEER_CLUSTER_DIR");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    String root = System.getenv("JPEER_ROOT");
+    return root != null && !root.isBlank() ? Path.of(root, "out") : Path.of("out");
+  }
+
+  private MonClient client() throws ClusterException {
+    if (client != null) {
+      return client;
+    }
+    EntityName self = new EntityName("client", ProcessHandle.current().pid());
+    if (mon != null) {
+      InetSocketAddress addr = parseHostPort(mon);
+      where = "mon at " + mon;
+      client = new MonClient(self, "", addr, MessengerConfig.defaults());
+    } else {
+      Path d = dir != null ? dir : defaultDir();
+      Path conf = d.resolve("cluster.conf");
+      if (!Files.isReadable(conf)) {
+        throw new ClusterException("no cluster in " + d + " (" + conf + " not found; start one with "
+            + "scripts/cluster up, or give --dir DIR or --mon HOST:PORT)", 1);
+      }
+      try {
+        Config cfg = Config.load(conf, "client", "admin", Map.of());
+        where = "mon at " + cfg.monHost().getHostString() + ":" + cfg.monHost().getPort() + " (" + conf + ")";
+        client = MonClient.create(cfg, self);
+      } catch (ConfigException e) {
+        throw new ClusterException(e.getMessage(), 2);
+      }
+    }
+    return client;
+  }
+
+  static InetSocketAddress parseHostPort(String s) throws ClusterException {
+    int colon = s.lastIndexOf(':');
+    try {
+      if (colon <= 0) {
+        throw new NumberFormatException();
+      }
+      int port = Integer.parseInt(s.substring(colon + 1));
+      if (port < 1 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return new InetSocketAddress(s.substring(0, colon), port);
+    } catch (NumberFormatException e) {
+      throw new ClusterException("--mon: bad address '" + s + "' (expected HOST:PORT)", 2);
+    }
+  }
+
+  /** Runs one monitor command; a reply with an error code is returned, not thrown. */
+  CommandReply command(String prefix, Map<String, String> args, String format) throws ClusterException {
+    MonClient c = client();
+    try {
+      return c.command(prefix, args, format).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ClusterException("cannot reach the " + where + ": no answer within " + timeout.toSeconds() + " s", 1);
+    } catch (ExecutionException e) {
+      throw new ClusterException("command '" + prefix + "' failed: " + e.getCause().getMessage(), 1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterException("interrupted", 1);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (client != null) {
+      client.close();
+    }
+  }
+}

@@ -1,0 +1,400 @@
+package io.jpeer.mon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jpeer.map.OsdInfo;
+import io.jpeer.map.OsdMap;
+import io.jpeer.map.PgId;
+import io.jpeer.map.Pool;
+import io.jpeer.map.UpActing;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The read-only reports ({@code osd dump}, {@code osd tree}, {@code pg dump}, {@code status}) in
+ * Ceph's JSON shapes (field names as Ceph prints them, see the samples) and plain-text layouts.
+ * Pure functions of a map and the PG stats table.
+ */
+final class MonReports {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxx").withZone(ZoneOffset.UTC);
+
+  private MonReports() {}
+
+  static String stamp(Instant t) {
+    return STAMP.format(t);
+  }
+
+  /** One PG as reports show it: the stat's view if there is one, else "unknown" with the map's sets. */
+  record PgRow(PgId pgid, String state, UpActing map, PgStat stat) {}
+
+  /** Every PG of the map with its reported state (Ceph: PGs never reported are "unknown"). */
+  static List<PgRow> pgRows(OsdMap m, PgStatsTable stats) {
+    List<PgRow> rows = new ArrayList<>();
+    for (PgId pg : m.allPgs()) {
+      UpActing ua = m.pgToUpActing(pg);
+      PgStatsTable.Entry e = stats.all().get(pg);
+      if (e == null) {
+        rows.add(new PgRow(pg, "unknown", ua, null));
+      } else {
+        // As Ceph: a PG whose reporting primary is down is stale until a new primary reports.
+        String state = m.isUp(e.reporter()) ? e.stat().state() : "stale+" + e.stat().state();
+        rows.add(new PgRow(pg, state, ua, e.stat()));
+      }
+    }
+    return rows;
+  }
+
+  // ---- osd dump -------------------------------------------------------------------------------
+
+  static ObjectNode osdDump(OsdMap m) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("epoch", m.epoch());
+    root.put("fsid", m.fsid());
+    root.put("created", stamp(m.created()));
+    root.put("modified", stamp(m.modified()));
+    root.put("flags", "");
+    root.put("pool_max", m.poolMax());
+    root.put("max_osd", m.maxOsd());
+    ArrayNode pools = root.putArray("pools");
+    for (Pool p : m.pools().values()) {
+      ObjectNode n = pools.addObject();
+      n.put("pool", p.id());
+      n.put("pool_name", p.name());
+      n.put("create_time", stamp(p.createTime()));
+      n.put("type", p.type());
+      n.put("size", p.size());
+      n.put("min_size", p.minSize());
+      n.put("crush_rule", p.crushRule());
+      n.put("object_hash", 2);
+      n.put("pg_num", p.pgNum());
+      n.put("pg_placement_num", p.pgNum());
+      n.put("last_change", Long.toString(p.lastChange()));
+    }
+    ArrayNode osds = root.putArray("osds");
+    for (OsdInfo o : m.osds().values()) {
+      ObjectNode n = osds.addObject();
+      n.put("osd", o.id());
+      n.put("up", o.up() ? 1 : 0);
+      n.put("in", o.isIn() ? 1 : 0);
+      n.put("weight", o.weight());
+      n.put("primary_affinity", 1);
+      n.put("last_clean_begin", o.lastCleanBegin());
+      n.put("last_clean_end", o.lastCleanEnd());
+      n.put("up_from", o.upFrom());
+      n.put("up_thru", o.upThru());
+      n.put("down_at", o.downAt());
+      n.put("lost_at", o.lostAt());
+      n.put("public_addr", o.addr().isEmpty() ? "(unrecognized address)" : o.addr() + "/0");
+      ArrayNode st = n.putArray("state");
+      o.stateNames().forEach(st::add);
+    }
+    ArrayNode temps = root.putArray("pg_temp");
+    m.pgTemp().forEach((pg, v) -> {
+      ObjectNode n = temps.addObject();
+      n.put("pgid", pg.toString());
+      ArrayNode a = n.putArray("osds");
+      v.forEach(a::add);
+    });
+    root.putArray("primary_temp");
+    return root;
+  }
+
+  static String osdDumpPlain(OsdMap m) {
+    StringBuilder b = new StringBuilder();
+    b.append("epoch ").append(m.epoch()).append('\n');
+    b.append("fsid ").append(m.fsid()).append('\n');
+    b.append("created ").append(stamp(m.created())).append('\n');
+    b.append("modified ").append(stamp(m.modified())).append('\n');
+    for (Pool p : m.pools().values()) {
+      b.append(String.format("pool %d '%s' replicated size %d min_size %d crush_rule %d object_hash rjenkins"
+          + " pg_num %d pgp_num %d autoscale_mode off last_change %d%n",
+          p.id(), p.name(), p.size(), p.minSize(), p.crushRule(), p.pgNum(), p.pgNum(), p.lastChange()));
+    }
+    b.append("max_osd ").append(m.maxOsd()).append('\n');
+    for (OsdInfo o : m.osds().values()) {
+      b.append(String.format("osd.%d %-4s %-3s weight %s up_from %d up_thru %d down_at %d last_clean_interval [%d,%d) %s %s%n",
+          o.id(), o.up() ? "up" : "down", o.isIn() ? "in" : "out", num(o.weight()), o.upFrom(), o.upThru(),
+          o.downAt(), o.lastCleanBegin(), o.lastCleanEnd(), o.addr().isEmpty() ? "-" : o.addr() + "/0",
+          String.join(",", o.stateNames())));
+    }
+    m.pgTemp().forEach((pg, v) -> b.append("pg_temp ").append(pg).append(' ').append(list(v)).append('\n'));
+    return b.toString();
+  }
+
+  // ---- osd tree -------------------------------------------------------------------------------
+
+  static ObjectNode osdTree(OsdMap m) {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode nodes = root.putArray("nodes");
+    List<OsdInfo> osds = m.osds().values().stream().filter(OsdInfo::exists).toList();
+    ObjectNode r = nodes.addObject();
+    r.put("id", -1);
+    r.put("name", "default");
+    r.put("type", "root");
+    r.put("type_id", 11);
+    r.putArray("children").add(-2);
+    ObjectNode h = nodes.addObject();
+    h.put("id", -2);
+    h.put("name", "localhost");
+    h.put("type", "host");
+    h.put("type_id", 1);
+    h.put("pool_weights", JSON.createObjectNode());
+    ArrayNode ch = h.putArray("children");
+    // Ceph lists a bucket's children newest first.
+    for (int i = osds.size() - 1; i >= 0; i--) {
+      ch.add(osds.get(i).id());
+    }
+    for (OsdInfo o : osds) {
+      ObjectNode n = nodes.addObject();
+      n.put("id", o.id());
+      n.put("device_class", "hdd");
+      n.put("name", "osd." + o.id());
+      n.put("type", "osd");
+      n.put("type_id", 0);
+      n.put("crush_weight", 1.0);
+      n.put("depth", 2);
+      n.put("pool_weights", JSON.createObjectNode());
+      n.put("exists", 1);
+      n.put("status", o.up() ? "up" : "down");
+      n.put("reweight", o.weight());
+      n.put("primary_affinity", 1);
+    }
+    root.putArray("stray");
+    return root;
+  }
+
+  static String osdTreePlain(OsdMap m) {
+    List<OsdInfo> osds = m.osds().values().stream().filter(OsdInfo::exists).toList();
+    StringBuilder b = new StringBuilder();
+    String fmt = "%-3s %-6s %-8s %-27s %-7s %-9s %s%n";
+    b.append(String.format(fmt, "ID", "CLASS", "WEIGHT", "TYPE NAME", "STATUS", "REWEIGHT", "PRI-AFF"));
+    String total = String.format(Locale.ROOT, "%.5f", (double) osds.size());
+    b.append(String.format(fmt, "-1", "", total, "root default", "", "", ""));
+    b.append(String.format(fmt, "-2", "", total, "    host localhost", "", "", ""));
+    for (OsdInfo o : osds) {
+      b.append(String.format(fmt, String.format("%2d", o.id()), "hdd", "1.00000", "        osd." + o.id(),
+          String.format("%6s", o.up() ? "up" : "down"), String.format(Locale.ROOT, "%8.5f", o.weight()), "1.00000"));
+    }
+    return b.toString();
+  }
+
+  // ---- pg dump --------------------------------------------------------------------------------
+
+  static ObjectNode pgDump(OsdMap m, PgStatsTable stats) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("pg_ready", true);
+    root.put("epoch", m.epoch());
+    ArrayNode arr = root.putArray("pg_stats");
+    for (PgRow r : pgRows(m, stats)) {
+      ObjectNode n = arr.addObject();
+      n.put("pgid", r.pgid().toString());
+      n.put("state", r.state());
+      PgStat s = r.stat();
+      List<Integer> up = s != null ? s.up() : r.map().up();
+      List<Integer> acting = s != null ? s.acting() : r.map().acting();
+      ArrayNode u = n.putArray("up");
+      up.forEach(u::add);
+      ArrayNode a = n.putArray("acting");
+      acting.forEach(a::add);
+      n.put("up_primary", s != null ? s.upPrimary() : r.map().upPrimary());
+      n.put("acting_primary", s != null ? s.actingPrimary() : r.map().actingPrimary());
+      n.put("last_update", s != null ? s.lastUpdate() : "0'0");
+      n.put("reported_epoch", s != null ? Long.toString(s.reportedEpoch()) : "0");
+      n.put("log_size", s != null ? s.logSize() : 0);
+      n.put("last_epoch_clean", s != null ? s.lastEpochClean() : 0);
+      ObjectNode sum = n.putObject("stat_sum");
+      sum.put("num_objects", s != null ? s.numObjects() : 0);
+      sum.put("num_objects_missing", s != null ? s.numObjectsMissing() : 0);
+      sum.put("num_objects_degraded", s != null ? s.numObjectsDegraded() : 0);
+    }
+    return root;
+  }
+
+  static String pgDumpPlain(OsdMap m, PgStatsTable stats) {
+    List<PgRow> rows = pgRows(m, stats);
+    int w = Math.max(5, rows.stream().mapToInt(r -> r.state().length()).max().orElse(5));
+    StringBuilder b = new StringBuilder();
+    String fmt = "%-8s %-" + w + "s  %-8s %10s  %-8s %14s%n";
+    b.append(String.format(fmt, "PG_STAT", "STATE", "UP", "UP_PRIMARY", "ACTING", "ACTING_PRIMARY"));
+    for (PgRow r : rows) {
+      PgStat s = r.stat();
+      b.append(String.format(fmt, r.pgid(), r.state(), list(s != null ? s.up() : r.map().up()),
+          s != null ? s.upPrimary() : r.map().upPrimary(), list(s != null ? s.acting() : r.map().acting()),
+          s != null ? s.actingPrimary() : r.map().actingPrimary()));
+    }
+    return b.toString();
+  }
+
+  // ---- status ---------------------------------------------------------------------------------
+
+  /** Counts behind {@code status}: states, objects, health checks. */
+  record Summary(Map<String, Integer> byState, int numPgs, long objects, long degraded, long copies,
+      int pgsDegraded, int pgsUndersized, int pgsInactive, int pgsStale, int remapped,
+      Map<String, String[]> checks) {}
+
+  static Summary summarize(OsdMap m, PgStatsTable stats) {
+    Map<String, Integer> byState = new TreeMap<>();
+    long objects = 0;
+    long degraded = 0;
+    long copies = 0;
+    int pgsDegraded = 0;
+    int pgsUndersized = 0;
+    int pgsInactive = 0;
+    int pgsStale = 0;
+    int remapped = 0;
+    List<PgRow> rows = pgRows(m, stats);
+    for (PgRow r : rows) {
+      byState.merge(r.state(), 1, Integer::sum);
+      List<String> parts = List.of(r.state().split("\\+"));
+      if (!parts.contains("active")) {
+        pgsInactive++;
+      }
+      if (parts.contains("stale")) {
+        pgsStale++;
+      }
+      if (parts.contains("degraded")) {
+        pgsDegraded++;
+      }
+      if (parts.contains("undersized")) {
+        pgsUndersized++;
+      }
+      if (!r.map().acting().equals(r.map().up())) {
+        remapped++;
+      }
+      if (r.stat() != null) {
+        objects += r.stat().numObjects();
+        degraded += r.stat().numObjectsDegraded();
+        copies += r.stat().numObjects() * m.pools().get(r.pgid().pool()).size();
+      }
+    }
+    Map<String, String[]> checks = new LinkedHashMap<>();
+    int down = m.numOsds() - m.numUpOsds();
+    if (down > 0) {
+      checks.put("OSD_DOWN", new String[] {down + " osds down", Integer.toString(down)});
+    }
+    if (pgsInactive > 0 || pgsStale > 0) {
+      List<String> parts = new ArrayList<>();
+      if (pgsInactive > 0) {
+        parts.add(pgsInactive + " pgs inactive");
+      }
+      if (pgsStale > 0) {
+        parts.add(pgsStale + " pgs stale");
+      }
+      checks.put("PG_AVAILABILITY", new String[] {"Reduced data availability: " + String.join(", ", parts),
+          Integer.toString(pgsInactive + pgsStale)});
+    }
+    if (pgsDegraded > 0 || pgsUndersized > 0) {
+      List<String> parts = new ArrayList<>();
+      if (degraded > 0) {
+        parts.add(String.format(Locale.ROOT, "%d/%d objects degraded (%.3f%%)", degraded, copies,
+            copies == 0 ? 0.0 : 100.0 * degraded / copies));
+      }
+      if (pgsDegraded > 0) {
+        parts.add(pgsDegraded + " pgs degraded");
+      }
+      if (pgsUndersized > 0) {
+        parts.add(pgsUndersized + " pgs undersized");
+      }
+      checks.put("PG_DEGRADED", new String[] {"Degraded data redundancy: " + String.join(", ", parts),
+          Integer.toString(Math.max(pgsDegraded, pgsUndersized))});
+    }
+    return new Summary(byState, rows.size(), objects, degraded, copies, pgsDegraded, pgsUndersized,
+        pgsInactive, pgsStale, remapped, checks);
+  }
+
+  static ObjectNode status(OsdMap m, PgStatsTable stats) {
+    Summary s = summarize(m, stats);
+    ObjectNode root = JSON.createObjectNode();
+    root.put("fsid", m.fsid());
+    ObjectNode health = root.putObject("health");
+    health.put("status", s.checks().isEmpty() ? "HEALTH_OK" : "HEALTH_WARN");
+    ObjectNode checks = health.putObject("checks");
+    s.checks().forEach((name, v) -> {
+      ObjectNode c = checks.putObject(name);
+      c.put("severity", "HEALTH_WARN");
+      ObjectNode sum = c.putObject("summary");
+      sum.put("message", v[0]);
+      sum.put("count", Integer.parseInt(v[1]));
+      c.put("muted", false);
+    });
+    health.putArray("mutes");
+    root.putArray("quorum").add(0);
+    root.putArray("quorum_names").add("0");
+    ObjectNode osdmap = root.putObject("osdmap");
+    osdmap.put("epoch", m.epoch());
+    osdmap.put("num_osds", m.numOsds());
+    osdmap.put("num_up_osds", m.numUpOsds());
+    osdmap.put("num_in_osds", m.numInOsds());
+    osdmap.put("num_remapped_pgs", s.remapped());
+    ObjectNode pgmap = root.putObject("pgmap");
+    ArrayNode by = pgmap.putArray("pgs_by_state");
+    s.byState().entrySet().stream()
+        .sorted((a, b) -> b.getValue() - a.getValue() != 0 ? b.getValue() - a.getValue() : a.getKey().compareTo(b.getKey()))
+        .forEach(e -> {
+          ObjectNode n = by.addObject();
+          n.put("state_name", e.getKey());
+          n.put("count", e.getValue());
+        });
+    pgmap.put("num_pgs", s.numPgs());
+    pgmap.put("num_pools", m.pools().size());
+    pgmap.put("num_objects", s.objects());
+    if (s.degraded() > 0) {
+      pgmap.put("degraded_objects", s.degraded());
+      pgmap.put("degraded_total", s.copies());
+      pgmap.put("degraded_ratio", s.copies() == 0 ? 0.0 : (double) s.degraded() / s.copies());
+    }
+    return root;
+  }
+
+  static String statusPlain(OsdMap m, PgStatsTable stats) {
+    Summary s = summarize(m, stats);
+    StringBuilder b = new StringBuilder();
+    b.append("  cluster:\n");
+    b.append("    id:     ").append(m.fsid()).append('\n');
+    b.append("    health: ").append(s.checks().isEmpty() ? "HEALTH_OK" : "HEALTH_WARN").append('\n');
+    s.checks().values().forEach(v -> b.append("            ").append(v[0]).append('\n'));
+    b.append(" \n  services:\n");
+    b.append("    mon: 1 daemons, quorum 0\n");
+    b.append(String.format("    osd: %d osds: %d up, %d in%n", m.numOsds(), m.numUpOsds(), m.numInOsds()));
+    b.append(" \n  data:\n");
+    b.append(String.format("    pools:   %d pools, %d pgs%n", m.pools().size(), s.numPgs()));
+    b.append(String.format("    objects: %d objects%n", s.objects()));
+    String indent = "    pgs:     ";
+    if (s.degraded() > 0) {
+      b.append(indent).append(String.format(Locale.ROOT, "%d/%d objects degraded (%.3f%%)%n", s.degraded(),
+          s.copies(), 100.0 * s.degraded() / s.copies()));
+      indent = "             ";
+    }
+    int w = s.byState().values().stream().mapToInt(c -> Integer.toString(c).length()).max().orElse(1);
+    for (var e : s.byState().entrySet().stream()
+        .sorted((a, c) -> c.getValue() - a.getValue() != 0 ? c.getValue() - a.getValue() : a.getKey().compareTo(c.getKey()))
+        .toList()) {
+      b.append(indent).append(String.format("%-" + w + "d %s%n", e.getValue(), e.getKey()));
+      indent = "             ";
+    }
+    b.append(" \n");
+    return b.toString();
+  }
+
+  static String list(List<Integer> v) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < v.size(); i++) {
+      b.append(i == 0 ? "" : ",").append(v.get(i));
+    }
+    return b.append(']').toString();
+  }
+
+  private static String num(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+}

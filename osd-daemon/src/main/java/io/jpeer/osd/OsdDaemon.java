@@ -1,0 +1,323 @@
+package io.jpeer.osd;
+
+import io.jpeer.config.Config;
+import io.jpeer.map.OsdMap;
+import io.jpeer.map.PgId;
+import io.jpeer.map.UpActing;
+import io.jpeer.mon.MonClient;
+import io.jpeer.mon.PgStat;
+import io.jpeer.net.Connection;
+import io.jpeer.net.EntityName;
+import io.jpeer.net.InboundMessage;
+import io.jpeer.net.MessageHandler;
+import io.jpeer.net.MessageRegistry;
+import io.jpeer.net.Messenger;
+import io.jpeer.net.MessengerConfig;
+import io.jpeer.proto.osd.MOSDPing;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OSD daemon: boots to the monitor, applies every map epoch in order, holds the PGs it is up
+ * or acting for (noting each interval change), heartbeats the OSDs it shares PGs with and reports
+ * the silent ones, and reports its primaries' PG stats. All state lives on one thread
+ * ({@code osd.N}); Netty and monitor-client threads only hand work to it.
+ */
+public final class OsdDaemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OsdDaemon.class);
+  private static final Duration STATS_INTERVAL = Duration.ofSeconds(5);
+
+  private final Config cfg;
+  private final int whoami;
+  private final EntityName self;
+  private final ScheduledExecutorService thread;
+  private final Messenger messenger;
+  private final MonClient monc;
+  private final Heartbeats heartbeats;
+  private final long nonce = System.nanoTime();
+  private InetSocketAddress addr;
+
+  // Touched only on `thread`.
+  private OsdMap map;
+  private final TreeMap<PgId, Pg> pgs = new TreeMap<>();
+  private final Map<Integer, Long> peerUpFrom = new HashMap<>();
+  private boolean booted;
+  private volatile OsdMap published;
+  private volatile boolean stopping;
+
+  private OsdDaemon(Config cfg) {
+    this.cfg = cfg;
+    this.whoami = Integer.parseInt(cfg.id());
+    this.self = new EntityName("osd", whoami);
+    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "osd." + whoami);
+      t.setDaemon(true);
+      return t;
+    });
+    MessageRegistry reg = OsdMessages.registerAll(new MessageRegistry());
+    this.messenger = new Messenger(self, cfg.fsid(), MessengerConfig.defaults(), reg, new PeerHandler());
+    this.monc = MonClient.create(cfg, self);
+    this.heartbeats = new Heartbeats(cfg.osdHeartbeatGrace());
+  }
+
+  /** Checks the data directory, binds, boots to the monitor and starts the timers. */
+  public static OsdDaemon start(Config cfg) throws OsdStartException {
+    int id;
+    try {
+      id = Integer.parseInt(cfg.id());
+    } catch (NumberFormatException e) {
+      throw new OsdStartException("osd id must be a number, got '" + cfg.id() + "'");
+    }
+    boolean fresh = OsdDataDir.prepare(cfg.osdData(), cfg.fsid(), id);
+    OsdDaemon d = new OsdDaemon(cfg);
+    try {
+      String host = cfg.monHost().getHostString();
+      d.addr = d.messenger.bindInRange(host, cfg.msBindPortMin(), cfg.msBindPortMax());
+    } catch (RuntimeException e) {
+      d.close();
+      throw new OsdStartException("cannot bind a port in " + cfg.msBindPortMin() + "-" + cfg.msBindPortMax() + ": "
+          + e.getMessage());
+    }
+    log.info("osd.{} {} at {} (data {})", id, fresh ? "created" : "starting", d.addr, cfg.osdData());
+    d.monc.subscribe(0, m -> d.thread.execute(() -> d.handleMap(m)));
+    d.monc.boot(id, d.addr, d.nonce, 0, 0);
+    long hb = Math.max(10, cfg.osdHeartbeatInterval().toMillis());
+    d.thread.scheduleWithFixedDelay(d::heartbeatTick, hb, hb, TimeUnit.MILLISECONDS);
+    long beacon = Math.max(100, cfg.osdBeaconReportInterval().toMillis());
+    d.thread.scheduleWithFixedDelay(() -> d.monc.sendBeacon(id), beacon, beacon, TimeUnit.MILLISECONDS);
+    d.thread.scheduleWithFixedDelay(d::reportStats, STATS_INTERVAL.toMillis(), STATS_INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
+    return d;
+  }
+
+  public int id() {
+    return whoami;
+  }
+
+  public InetSocketAddress addr() {
+    return addr;
+  }
+
+  /** The newest map this OSD has applied (null before the first). */
+  public OsdMap map() {
+    return published;
+  }
+
+  /** The PGs held and each one's mapping, as of now (copied on the daemon thread). */
+  public Map<PgId, UpActing> pgs() {
+    try {
+      return thread.submit(() -> {
+        Map<PgId, UpActing> m = new TreeMap<>();
+        pgs.forEach((k, v) -> m.put(k, v.mapping()));
+        return m;
+      }).get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("osd." + whoami + " did not answer", e);
+    }
+  }
+
+  public Messenger.Stats messengerStats() {
+    return messenger.stats();
+  }
+
+  // ---- maps -----------------------------------------------------------------------------------
+
+  private void handleMap(OsdMap next) {
+    if (stopping) {
+      return;
+    }
+    if (map != null && next.epoch() <= map.epoch()) {
+      return;
+    }
+    OsdMap prev = map;
+    map = next;
+    published = next;
+    log.debug("osd.{} applied map e{}", whoami, next.epoch());
+    boolean upNow = next.isUp(whoami) && (addr.getHostString() + ":" + addr.getPort()).equals(next.addr(whoami));
+    if (upNow && !booted) {
+      booted = true;
+      log.info("osd.{} e{} is up (up_from {})", whoami, next.epoch(), next.upFrom(whoami));
+    } else if (!upNow && booted) {
+      // Marked down while alive (a lost heartbeat, a command): say so and boot again, as Ceph does.
+      booted = false;
+      log.warn("osd.{} e{} map says I am down; booting again", whoami, next.epoch());
+      monc.boot(whoami, addr, nonce, 0, 0);
+    }
+    updatePgs(prev, next);
+    updateHeartbeatPeers(next);
+    reportStats();
+  }
+
+  private void updatePgs(OsdMap prev, OsdMap next) {
+    Set<PgId> mine = new TreeSet<>();
+    for (PgId pg : next.allPgs()) {
+      UpActing ua = next.pgToUpActing(pg);
+      if (!ua.up().contains(whoami) && !ua.acting().contains(whoami)) {
+        continue;
+      }
+      mine.add(pg);
+      Pg held = pgs.get(pg);
+      if (held == null) {
+        Pg created = new Pg(pg, whoami, ua, next.epoch());
+        pgs.put(pg, created);
+        log.info("pg {} e{} created here: up {} acting {} primary {} role {}", pg, next.epoch(), ua.up(), ua.acting(),
+            ua.actingPrimary(), created.role());
+        continue;
+      }
+      UpActing before = held.mapping();
+      if (held.advance(ua, next.epoch())) {
+        log.info("pg {} e{} new interval: up {} acting {} primary {} (was up {} acting {} primary {}) role {}", pg,
+            next.epoch(), ua.up(), ua.acting(), ua.actingPrimary(), before.up(), before.acting(),
+            before.actingPrimary(), held.role());
+      }
+    }
+    pgs.keySet().removeIf(pg -> {
+      if (!mine.contains(pg)) {
+        log.info("pg {} e{} no longer maps here; dropped", pg, next.epoch());
+        return true;
+      }
+      return false;
+    });
+  }
+
+  // ---- heartbeats -----------------------------------------------------------------------------
+
+  private void updateHeartbeatPeers(OsdMap m) {
+    Set<Integer> peers = new TreeSet<>();
+    for (Pg pg : pgs.values()) {
+      peers.addAll(pg.mapping().up());
+      peers.addAll(pg.mapping().acting());
+    }
+    peers.remove(whoami);
+    peers.removeIf(p -> !m.isUp(p));
+    long now = System.nanoTime();
+    heartbeats.setPeers(peers, now);
+    for (int p : peers) {
+      Long was = peerUpFrom.put(p, m.upFrom(p));
+      if (was != null && was != m.upFrom(p)) {
+        heartbeats.reset(p, now);
+      }
+    }
+    peerUpFrom.keySet().retainAll(peers);
+  }
+
+  private void heartbeatTick() {
+    if (stopping || map == null) {
+      return;
+    }
+    Heartbeats.Tick t = heartbeats.tick(System.nanoTime());
+    MOSDPing ping = MOSDPing.newBuilder().setOp(MOSDPing.Op.PING).setEpoch((int) map.epoch())
+        .setStampNs(System.nanoTime()).setFromOsd(whoami).build();
+    for (int p : t.ping()) {
+      InetSocketAddress a = peerAddr(p);
+      if (a != null) {
+        messenger.send(new EntityName("osd", p), a, OsdMessages.MOSD_PING, map.epoch(), ping);
+      }
+    }
+    t.report().forEach((p, silent) -> {
+      log.warn("osd.{} e{} heartbeat: no reply from osd.{} for {} ms; reporting it failed", whoami, map.epoch(), p,
+          silent.toMillis());
+      monc.sendFailure(p, map.addr(p), silent);
+    });
+  }
+
+  private InetSocketAddress peerAddr(int osd) {
+    String a = map.addr(osd);
+    int colon = a == null ? -1 : a.lastIndexOf(':');
+    if (colon <= 0) {
+      return null;
+    }
+    try {
+      return new InetSocketAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)));
+    } catch (IllegalArgumentException e) {
+      log.warn("osd.{} map e{} has a bad address for osd.{}: {}", whoami, map.epoch(), osd, a);
+      return null;
+    }
+  }
+
+  private void pingReply(int from) {
+    if (heartbeats.replied(from, System.nanoTime())) {
+      log.info("osd.{} heartbeat: osd.{} answers again; cancelling its failure report", whoami, from);
+      monc.sendFailureCancel(from);
+    }
+  }
+
+  private void reportStats() {
+    if (stopping || map == null) {
+      return;
+    }
+    List<PgStat> stats = new ArrayList<>();
+    for (Pg pg : pgs.values()) {
+      if (pg.isPrimary()) {
+        stats.add(pg.stat(map));
+      }
+    }
+    if (!stats.isEmpty()) {
+      monc.sendPgStats(stats);
+    }
+  }
+
+  // ---- stop -----------------------------------------------------------------------------------
+
+  /** Clean stop: tell the monitor we are going down (waiting at most {@code deadline}), then close. */
+  public void stop(Duration deadline) {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    log.info("osd.{} stopping: marking myself down", whoami);
+    try {
+      monc.markMeDown(whoami).get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("osd.{} monitor did not confirm mark-me-down within {} ms", whoami, deadline.toMillis());
+    }
+    close();
+  }
+
+  /** Stops at once, without telling anyone (what a crash looks like to the cluster). */
+  @Override
+  public void close() {
+    stopping = true;
+    thread.shutdownNow();
+    monc.close();
+    messenger.close();
+    log.info("osd.{} stopped", whoami);
+  }
+
+  /** Heartbeat messages from peers; runs on Netty threads, so it only answers or hands off. */
+  private final class PeerHandler implements MessageHandler {
+    @Override
+    public void onMessage(Connection from, InboundMessage msg) {
+      if (msg.type() != OsdMessages.MOSD_PING || !(msg.body() instanceof MOSDPing ping)) {
+        log.warn("osd.{} unexpected message type {} from {}", whoami, msg.type(), from.peer());
+        return;
+      }
+      if (ping.getOp() == MOSDPing.Op.PING) {
+        OsdMap m = published;
+        from.send(OsdMessages.MOSD_PING, m == null ? 0 : m.epoch(), ping.toBuilder().setOp(MOSDPing.Op.PING_REPLY)
+            .setFromOsd(whoami).build());
+      } else if (!stopping) {
+        thread.execute(() -> pingReply((int) from.peer().id()));
+      }
+    }
+  }
+}
