@@ -21,6 +21,8 @@ MAX_TIMEOUT=${MAX_TIMEOUT:-15}
 KILL_DAEMONS_DELAYS=${KILL_DAEMONS_DELAYS:-0.1 0.2 0.4 0.8 1 1 2 3 5 5 10 10 20}
 PG_NUM=${PG_NUM:-4}
 OSDCTL_JAVA_OPTS="${JPEER_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto}"
+[ ! -f "$JPEER_ROOT/conf/logback.xml" ] ||
+  OSDCTL_JAVA_OPTS+=" -Dlogback.configurationFile=$JPEER_ROOT/conf/logback.xml -Djpeer.log.level=warn"
 
 # ---------------------------------------------------------------- ports
 
@@ -236,8 +238,10 @@ osdctl() {
 # one item per line, booleans as true/false.
 json_get() {
   python3 -c '
-import json, sys
-d = json.load(sys.stdin)
+import json, re, sys
+text = sys.stdin.read()
+m = re.search(r"^[{\[]", text, re.M)   # skip any stray log line before the document
+d = json.JSONDecoder().raw_decode(text[m.start() if m else 0:])[0]
 v = eval(sys.argv[1], {"d": d, "len": len, "sum": sum, "sorted": sorted})
 def show(x):
     return ("true" if x else "false") if isinstance(x, bool) else str(x)
@@ -295,8 +299,10 @@ EOF
 # One line "PGID STATE ACTING_PRIMARY ACTING..." per PG.
 pg_table() {
   osdctl --json pg dump | python3 -c '
-import json, sys
-for p in json.load(sys.stdin)["pg_stats"]:
+import json, re, sys
+text = sys.stdin.read()
+m = re.search(r"^[{\[]", text, re.M)
+for p in json.JSONDecoder().raw_decode(text[m.start() if m else 0:])[0]["pg_stats"]:
     print(p["pgid"], p["state"], p.get("acting_primary", -1), ",".join(map(str, p.get("acting", []))) or "-")'
 }
 
