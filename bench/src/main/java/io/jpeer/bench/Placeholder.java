@@ -1,2 +1,0 @@
-package io.jpeer.bench;
-final class Placeholder {}
