@@ -22,9 +22,9 @@ public final class Options {
   public static final ConfigOption<String> MON_DATA = add("mon_data", "dev/$name", Options::nonEmpty,
       "monitor data directory (map history)");
   public static final ConfigOption<Integer> MS_BIND_PORT_MIN = add("ms_bind_port_min", "6800",
-      s -> intIn(s, 1, 65535), "lowest port a daemon messenger binds to");
+      s -> intIn(s, 0, 65535), "lowest port a daemon messenger binds to (0 with max 0: any free port)");
   public static final ConfigOption<Integer> MS_BIND_PORT_MAX = add("ms_bind_port_max", "7300",
-      s -> intIn(s, 1, 65535), "highest port a daemon messenger binds to");
+      s -> intIn(s, 0, 65535), "highest port a daemon messenger binds to");
   public static final ConfigOption<Long> MS_MAX_FRAME_SIZE = sized("ms_max_frame_size", "16M",
       1024, 1L << 30, "largest frame a messenger accepts (ours, not Ceph's)");
   public static final ConfigOption<Integer> OSD_POOL_DEFAULT_SIZE = add("osd_pool_default_size", "3",
