@@ -165,7 +165,7 @@ public final class Options {
     }
     int port;
     try {
-      port = intIn(v.substring(colon + 1), 1, 65535);
+      port = intIn(v.substring(colon + 1), 0, 65535); // 0: any free port (tests)
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("'" + s.trim() + "' is not HOST:PORT (bad port)");
     }

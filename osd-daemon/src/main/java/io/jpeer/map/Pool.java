@@ -20,6 +20,8 @@ public record Pool(
   public static final int TYPE_REPLICATED = 1;
 
   public Pool {
+    // Stamps travel as microseconds; keeping that precision here makes round trips exact.
+    createTime = createTime.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     if (id < 0) {
       throw new IllegalArgumentException("pool id " + id + " < 0");
     }

@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  *       delivered. {@link #latestMap()} and {@link #waitForEpoch} read the newest delivered map.
  *   <li>Commands: {@link #command} returns the reply as a future (callers add their timeout).
  *   <li>OSD reports: boot, beacon, failure, alive (up_thru), pg_temp, pg stats, mark-me-down.
- *   <li>Reconnect: when the monitor connection drops, the client reconnects with backoff,
- *       subscribes again from the next epoch it lacks, and resends unanswered commands.
+ *   <li>Reconnect: the messenger reconnects with backoff when the monitor connection drops;
+ *       once it is back the client subscribes again from the next epoch it lacks and resends
+ *       unanswered commands (the monitor forgets a subscription with its connection).
  * </ul>
  */
 public final class MonClient implements AutoCloseable {
@@ -78,8 +79,7 @@ public final class MonClient implements AutoCloseable {
   private final List<CompletableFuture<Long>> markDownWaiters = new ArrayList<>();
   private final List<Map.Entry<Long, CompletableFuture<OsdMap>>> epochWaiters = new ArrayList<>();
   private long nextTid = 1;
-  private long reconnectDelayMs = 100;
-  private boolean reconnectQueued;
+  private boolean lostConnection;
   private volatile OsdMap latest;
   private volatile boolean closed;
 
@@ -103,8 +103,8 @@ public final class MonClient implements AutoCloseable {
   }
 
   /** The messenger settings a config implies. */
-  static MessengerConfig messengerConfig(Config cfg) {
-    return MessengerConfig.defaults();
+  public static MessengerConfig messengerConfig(Config cfg) {
+    return MessengerConfig.defaults().withMaxFrameBytes((int) Math.min(Integer.MAX_VALUE, cfg.msMaxFrameSize()));
   }
 
   public EntityName self() {
@@ -365,12 +365,8 @@ public final class MonClient implements AutoCloseable {
     if (closed) {
       return;
     }
-    try {
-      messenger.send(MON, monAddr, type, epoch(), body);
-    } catch (RuntimeException e) {
-      log.warn("cannot send to mon at {}: {}", monAddr, e.toString());
-      scheduleReconnect();
-    }
+    // The messenger queues while the connection is down and reconnects with backoff.
+    messenger.send(MON, monAddr, type, epoch(), body);
   }
 
   private void run(Runnable r) {
@@ -384,19 +380,6 @@ public final class MonClient implements AutoCloseable {
         log.error("monc task failed", e);
       }
     });
-  }
-
-  private void scheduleReconnect() {
-    if (reconnectQueued || closed) {
-      return;
-    }
-    reconnectQueued = true;
-    long delay = reconnectDelayMs;
-    reconnectDelayMs = Math.min(5000, reconnectDelayMs * 2);
-    thread.schedule(() -> {
-      reconnectQueued = false;
-      resend();
-    }, delay, TimeUnit.MILLISECONDS);
   }
 
   /** After a reconnect: subscribe again from what we lack, resend unanswered commands. */
@@ -442,14 +425,22 @@ public final class MonClient implements AutoCloseable {
 
     @Override
     public void onConnect(Connection c) {
-      run(() -> reconnectDelayMs = 100);
+      if (MON.equals(c.peer())) {
+        run(() -> {
+          if (lostConnection) {
+            lostConnection = false;
+            log.info("reconnected to the monitor at {}", monAddr);
+            resend();
+          }
+        });
+      }
     }
 
     @Override
     public void onDisconnect(Connection c) {
       if (!closed && MON.equals(c.peer())) {
-        log.info("lost the monitor connection; reconnecting");
-        run(MonClient.this::scheduleReconnect);
+        log.info("lost the monitor connection; the messenger reconnects");
+        run(() -> lostConnection = true);
       }
     }
   }

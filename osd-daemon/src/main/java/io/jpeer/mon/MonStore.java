@@ -24,19 +24,45 @@ import java.util.stream.Stream;
  * old or the new epoch, never a torn one. The full map is written last: its presence marks the
  * epoch committed.
  */
-public final class MonStore {
+public final class MonStore implements AutoCloseable {
   private final Path dir;
   private final Path maps;
+  private final FileChannel lockFile;
+  private final java.nio.channels.FileLock lock;
 
-  private MonStore(Path dir) {
+  private MonStore(Path dir, FileChannel lockFile, java.nio.channels.FileLock lock) {
     this.dir = dir;
     this.maps = dir.resolve("osdmap");
+    this.lockFile = lockFile;
+    this.lock = lock;
   }
 
-  /** Opens (creating if needed) the store in a directory. */
+  /**
+   * Opens (creating if needed) the store in a directory and locks it, so two monitors never
+   * write one history. Close to release the lock.
+   */
   public static MonStore open(Path dir) throws IOException {
     Files.createDirectories(dir.resolve("osdmap"));
-    return new MonStore(dir);
+    FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    java.nio.channels.FileLock l;
+    try {
+      l = ch.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      l = null;
+    }
+    if (l == null) {
+      ch.close();
+      throw new IOException(dir + " is in use by another monitor");
+    }
+    return new MonStore(dir, ch, l);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (lockFile.isOpen()) {
+      lock.release();
+      lockFile.close();
+    }
   }
 
   public Path dir() {

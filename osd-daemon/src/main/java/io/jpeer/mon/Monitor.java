@@ -31,6 +31,7 @@ public final class Monitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Monitor.class);
 
   private final ScheduledExecutorService thread;
+  private final MonStore store;
   private final OsdMonitor mon;
   private final Messenger messenger;
   private final InetSocketAddress address;
@@ -43,8 +44,8 @@ public final class Monitor implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.store = MonStore.open(cfg.monData());
     try {
-      MonStore store = MonStore.open(cfg.monData());
       this.mon = onThread(() -> new OsdMonitor(cfg, store, clock, thread));
       EntityName self = new EntityName("mon", Long.parseLong(id));
       MessageRegistry reg = MonMessages.registerAll(new MessageRegistry());
@@ -53,6 +54,7 @@ public final class Monitor implements AutoCloseable {
       this.address = messenger.bind(new InetSocketAddress(want.getHostString(), want.getPort()));
     } catch (IOException | RuntimeException e) {
       thread.shutdownNow();
+      store.close();
       throw e;
     }
     long period = mon.tickPeriod().toMillis();
@@ -143,6 +145,11 @@ public final class Monitor implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       thread.shutdownNow();
+    }
+    try {
+      store.close();
+    } catch (IOException e) {
+      log.warn("cannot release the lock on {}: {}", store.dir(), e.getMessage());
     }
     log.info("monitor stopped at e{}", mon.published().epoch());
   }

@@ -31,6 +31,8 @@ class MonStoreTest {
     OsdMap m2 = inc.apply(m1);
     s.put(inc, m2);
 
+    assertThatThrownBy(() -> MonStore.open(dir.resolve("mon.0"))).hasMessageContaining("in use by another monitor");
+    s.close();
     MonStore again = MonStore.open(dir.resolve("mon.0"));
     assertThat(again.fsid()).contains("6214e3ef-4146-472b-8149-59085d3053ad");
     assertThat(again.epochs()).containsExactly(1L, 2L);
@@ -41,6 +43,7 @@ class MonStoreTest {
     try (var files = Files.list(dir.resolve("mon.0/osdmap"))) {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
     }
+    again.close();
   }
 
   @Test
@@ -49,5 +52,6 @@ class MonStoreTest {
     s.put(null, OsdMap.initial("", Instant.now()));
     Files.write(dir.resolve("osdmap/full_0000000001"), new byte[] {(byte) 0xff, 0x01, 0x02});
     assertThatThrownBy(s::latest).isInstanceOf(IOException.class).hasMessageContaining("full_0000000001");
+    s.close();
   }
 }

@@ -64,6 +64,7 @@ class OsdMonitorTest {
     }
   };
   private OsdMonitor mon;
+  private MonStore store;
 
   /** A connection that keeps what the monitor sends. */
   static final class Captured implements Connection {
@@ -105,8 +106,11 @@ class OsdMonitorTest {
   private final Map<Integer, Captured> osds = new HashMap<>();
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     thread.shutdownNow();
+    if (store != null) {
+      store.close();
+    }
   }
 
   private <T> T on(Callable<T> c) throws Exception {
@@ -121,7 +125,8 @@ class OsdMonitorTest {
         "osd_heartbeat_grace", "20", "mon_osd_report_timeout", "900", "mon_osd_down_out_interval", "600"));
     o.putAll(extra);
     Config cfg = Config.defaults("mon", "0", o);
-    mon = on(() -> new OsdMonitor(cfg, MonStore.open(dir), clock, thread));
+    store = MonStore.open(dir);
+    mon = on(() -> new OsdMonitor(cfg, store, clock, thread));
   }
 
   private void send(Connection c, int type, Message body) throws Exception {
