@@ -1,0 +1,8 @@
+package io.jpeer.store;
+
+class MemStoreTest extends ObjectStoreContract {
+  @Override
+  protected ObjectStore create() {
+    return new MemStore();
+  }
+}
