@@ -56,6 +56,8 @@ public final class MessengerBench {
         Messenger b = new Messenger(EntityName.parse("osd.1"), FSID, MessengerConfig.defaults(), reg, client)) {
       InetSocketAddress addr = a.bind(new InetSocketAddress("127.0.0.1", 0));
       Connection c = b.connect(EntityName.parse("osd.0"), addr);
+      c.send(TYPE, 1, MOSDPing.newBuilder().setOp(MOSDPing.Op.PING).setEpoch(1).build());
+      pongs.poll(10, TimeUnit.SECONDS); // connected and handshaken
       MOSDPing small = MOSDPing.newBuilder().setOp(MOSDPing.Op.PING_REPLY).setEpoch(2).setFromOsd(1).build();
 
       // Warm up both paths, then measure.

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 final class OutboundSession implements Connection {
   private static final Logger log = LoggerFactory.getLogger(OutboundSession.class);
   /** A peer that never answers must not fill the heap: beyond this the oldest messages go. */
-  private static final int MAX_QUEUED = 100_000;
+  private static final int MAX_QUEUED = 1_000_000;
 
   private final Messenger messenger;
   private final EntityName peer;
@@ -31,6 +31,7 @@ final class OutboundSession implements Connection {
   private boolean connecting;
   private boolean closed;
   private long backoffMs;
+  private long dropped;
 
   OutboundSession(Messenger messenger, EntityName peer, InetSocketAddress addr) {
     this.messenger = messenger;
@@ -75,6 +76,9 @@ final class OutboundSession implements Connection {
       }
       if (pending.size() >= MAX_QUEUED) {
         pending.poll();
+        if (++dropped % 10_000 == 1) {
+          log.warn("{} at {} unreachable: {} queued messages dropped so far", peer, addr, dropped);
+        }
       }
       pending.add(env);
       if (!connecting && channel == null) {
