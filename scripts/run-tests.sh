@@ -42,13 +42,19 @@ for t in "${tests[@]}"; do
   name="$(basename "$t" .sh)"
   echo "--- $name ---"
   start=$(date +%s.%N)
+  # timeout runs the test in its own process group, so Ctrl-C reaches only this script: pass it
+  # on as TERM, which makes the test tear its cluster down.
   if [ $verbose = 1 ]; then
-    timeout -k 30 "${TEST_TIMEOUT:-300}" bash "$t" 2>&1 | tee "$outdir/$name.out"
-    rc=${PIPESTATUS[0]}
+    timeout -k 30 "${TEST_TIMEOUT:-300}" bash "$t" > >(tee "$outdir/$name.out") 2>&1 &
   else
-    timeout -k 30 "${TEST_TIMEOUT:-300}" bash "$t" >"$outdir/$name.out" 2>&1
-    rc=$?
+    timeout -k 30 "${TEST_TIMEOUT:-300}" bash "$t" >"$outdir/$name.out" 2>&1 &
   fi
+  child=$!
+  trap 'echo "run-tests.sh: interrupted, stopping $name"; kill -TERM $child 2>/dev/null; wait $child;
+        kill_daemons "$JPEER_TD/$name" KILL >/dev/null 2>&1; exit 130' INT TERM
+  wait $child
+  rc=$?
+  trap - INT TERM
   secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
   # Safety net: nothing the test started may outlive it.
   kill_daemons "$JPEER_TD/$name" KILL >/dev/null 2>&1

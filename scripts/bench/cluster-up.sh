@@ -30,7 +30,7 @@ names=(mon.0)
 for ((i = 0; i < n; i++)); do names+=("osd.$i"); done
 header="run  up_s   "
 for name in "${names[@]}"; do header+="$(printf '%-9s' "$name")"; done
-rows=() total=0
+rows=() total=0 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A rss_sum
 for ((r = 1; r <= runs; r++)); do
   dir="$base/run$r"
@@ -54,7 +54,7 @@ for ((r = 1; r <= runs; r++)); do
 done
 
 echo "scripts/cluster up -n $n --objectstore $store: wall time until all OSDs are up, and RSS after"
-echo "($(nproc) cores, $(java -version 2>&1 | head -n1), load before: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "($(nproc) cores, $(java -version 2>&1 | head -n1), load average before: $load_before)"
 echo "$header"
 printf '%s\n' "${rows[@]}"
 row="$(printf '%-4s %-6s ' mean "$(awk -v t="$total" -v r="$runs" 'BEGIN { printf "%.2f", t / r }')")"

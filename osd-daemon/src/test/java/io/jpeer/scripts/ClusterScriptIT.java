@@ -114,9 +114,11 @@ class ClusterScriptIT {
     return exec(cmd, limit);
   }
 
+  /** Runs CMD; returns its stdout. Its stderr goes to the transcript only. */
   private String exec(List<String> cmd, Duration limit) throws IOException, InterruptedException {
     Path out = Files.createTempFile(dir, "cmd", ".out");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+    Path err = Files.createTempFile(dir, "cmd", ".err");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile())
         .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().put("JPEER_SKIP_BUILD", "1");
     pb.environment().remove("JPEER_CLUSTER_DIR");
@@ -126,20 +128,24 @@ class ClusterScriptIT {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
     String text = Files.readString(out, StandardCharsets.UTF_8);
+    String errors = Files.readString(err, StandardCharsets.UTF_8);
     Files.delete(out);
-    transcript.add("$ " + String.join(" ", cmd) + "\n" + text);
+    Files.delete(err);
+    transcript.add("$ " + String.join(" ", cmd) + "\n" + text + errors);
     if (!done) {
-      throw new AssertionError(String.join(" ", cmd) + ": still running after " + limit + "\n" + text);
+      throw new AssertionError(String.join(" ", cmd) + ": still running after " + limit + "\n" + text + errors);
     }
     if (p.exitValue() != 0) {
-      throw new AssertionError(String.join(" ", cmd) + ": exit " + p.exitValue() + "\n" + text);
+      throw new AssertionError(String.join(" ", cmd) + ": exit " + p.exitValue() + "\n" + text + errors);
     }
     return text;
   }
 
   private JsonNode osdDump() throws IOException, InterruptedException {
-    String text = exec(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
-        JAR.toString(), "osdctl", "--dir", dir.toString(), "--json", "osd", "dump"), Duration.ofSeconds(30));
+    String text = exec(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Dlogback.configurationFile=" + ROOT.resolve("conf/logback.xml"), "-Djpeer.log.level=warn",
+        "-jar", JAR.toString(), "osdctl", "--dir", dir.toString(), "--json", "osd", "dump"),
+        Duration.ofSeconds(30));
     return JSON.readTree(text);
   }
 
