@@ -1,5 +1,7 @@
 package io.jpeer.map;
 
+import io.jpeer.core.types.PgId;
+
 import io.jpeer.proto.mon.IncrementalProto;
 import io.jpeer.proto.mon.OsdInfoProto;
 import io.jpeer.proto.mon.OsdMapProto;

@@ -1,5 +1,7 @@
 package io.jpeer.map;
 
+import io.jpeer.core.types.PgId;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

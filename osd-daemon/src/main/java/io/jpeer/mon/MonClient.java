@@ -5,7 +5,7 @@ import io.jpeer.config.Config;
 import io.jpeer.map.Incremental;
 import io.jpeer.map.MapCodec;
 import io.jpeer.map.OsdMap;
-import io.jpeer.map.PgId;
+import io.jpeer.core.types.PgId;
 import io.jpeer.net.Connection;
 import io.jpeer.net.EntityName;
 import io.jpeer.net.InboundMessage;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jpeer.config.Config;
 import io.jpeer.map.OsdInfo;
 import io.jpeer.map.OsdMap;
-import io.jpeer.map.PgId;
+import io.jpeer.core.types.PgId;
 import io.jpeer.map.Pool;
 import io.jpeer.map.UpActing;
 import io.jpeer.net.Connection;

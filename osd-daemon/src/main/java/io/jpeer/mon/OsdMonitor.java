@@ -6,7 +6,7 @@ import io.jpeer.map.Incremental;
 import io.jpeer.map.MapCodec;
 import io.jpeer.map.OsdInfo;
 import io.jpeer.map.OsdMap;
-import io.jpeer.map.PgId;
+import io.jpeer.core.types.PgId;
 import io.jpeer.map.Pool;
 import io.jpeer.net.Connection;
 import io.jpeer.net.EntityName;

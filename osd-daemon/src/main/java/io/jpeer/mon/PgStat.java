@@ -1,6 +1,6 @@
 package io.jpeer.mon;
 
-import io.jpeer.map.PgId;
+import io.jpeer.core.types.PgId;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.jpeer.mon;
 
-import io.jpeer.map.PgId;
+import io.jpeer.core.types.PgId;
 import io.jpeer.proto.mon.PgStatProto;
 import java.util.Collections;
 import java.util.NavigableMap;

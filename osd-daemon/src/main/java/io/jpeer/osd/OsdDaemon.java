@@ -2,7 +2,7 @@ package io.jpeer.osd;
 
 import io.jpeer.config.Config;
 import io.jpeer.map.OsdMap;
-import io.jpeer.map.PgId;
+import io.jpeer.core.types.PgId;
 import io.jpeer.map.UpActing;
 import io.jpeer.mon.MonClient;
 import io.jpeer.mon.PgStat;

@@ -1,7 +1,7 @@
 package io.jpeer.osd;
 
 import io.jpeer.map.OsdMap;
-import io.jpeer.map.PgId;
+import io.jpeer.core.types.PgId;
 import io.jpeer.map.UpActing;
 import io.jpeer.mon.PgStat;
 

@@ -1,5 +1,7 @@
 package io.jpeer.map;
 
+import io.jpeer.core.types.PgId;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -110,7 +112,7 @@ class OsdMapTest {
   void pgIdParsesAndPrintsLikeCeph() {
     assertThat(PgId.parse("3.1f")).isEqualTo(new PgId(3, 31));
     assertThat(new PgId(3, 31)).hasToString("3.1f");
-    assertThatThrownBy(() -> PgId.parse("31f")).hasMessageContaining("bad pgid '31f'");
+    assertThatThrownBy(() -> PgId.parse("31f")).hasMessageContaining("bad pgid \"31f\"");
     assertThat(MapFixtures.cluster(3, 16).pgsOf(1)).hasSize(16);
     assertThat(MapFixtures.cluster(3, 16).pgsOf(9)).isEmpty();
   }

@@ -1,5 +1,7 @@
 package io.jpeer.map;
 
+import io.jpeer.core.types.PgId;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

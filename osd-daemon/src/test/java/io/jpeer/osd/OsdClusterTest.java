@@ -3,7 +3,7 @@ package io.jpeer.osd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpeer.map.OsdMap;
-import io.jpeer.map.PgId;
+import io.jpeer.core.types.PgId;
 import io.jpeer.map.UpActing;
 import io.jpeer.testing.MiniCluster;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package io.jpeer.core.types;
 
-/** Ceph's pg_t: pool id and placement seed, printed {@code 1.1f} (seed in hex). */
-public record PgId(long pool, int seed) implements Comparable<PgId> {
+/** Ceph's pg_t: pool id and placement seed, printed {@code 1.1f} (seed in hex). Shared by the core and the map. */
+public record PgId(int pool, int seed) implements Comparable<PgId> {
   public PgId {
     if (pool < 0 || seed < 0) {
       throw new IllegalArgumentException("bad pgid " + pool + "." + seed);
@@ -14,7 +14,7 @@ public record PgId(long pool, int seed) implements Comparable<PgId> {
       throw new IllegalArgumentException("bad pgid \"" + s + "\" (expected POOL.SEED, seed in hex)");
     }
     try {
-      long pool = Long.parseLong(s.substring(0, dot));
+      int pool = Integer.parseInt(s.substring(0, dot));
       int seed = Integer.parseInt(s.substring(dot + 1), 16);
       return new PgId(pool, seed);
     } catch (NumberFormatException e) {
@@ -24,7 +24,7 @@ public record PgId(long pool, int seed) implements Comparable<PgId> {
 
   @Override
   public int compareTo(PgId o) {
-    int c = Long.compare(pool, o.pool);
+    int c = Integer.compare(pool, o.pool);
     return c != 0 ? c : Integer.compare(seed, o.seed);
   }
 

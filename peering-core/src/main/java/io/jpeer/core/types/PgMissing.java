@@ -54,6 +54,10 @@ public final class PgMissing {
 
   /** The smallest need, or null when nothing is missing. */
   public Eversion oldestNeed() {
+    return oldestNeed(items);
+  }
+
+  private static Eversion oldestNeed(Map<String, Item> items) {
     Eversion min = null;
     for (Item i : items.values()) {
       if (min == null || i.need().isBefore(min)) {
@@ -208,13 +212,7 @@ public final class PgMissing {
     }
 
     public Eversion oldestNeed() {
-      Eversion min = null;
-      for (Item i : items.values()) {
-        if (min == null || i.need().isBefore(min)) {
-          min = i.need();
-        }
-      }
-      return min;
+      return PgMissing.oldestNeed(items);
     }
 
     public PgMissing build() {
