@@ -56,6 +56,7 @@ public final class Osdctl implements Callable<Integer> {
   private static CommandLine commandLine(Osdctl root) {
     CommandLine cl = new CommandLine(root);
     cl.addSubcommand(new PglogCommand());
+    cl.addSubcommand(new PgsimCommand());
     return cl;
   }
 

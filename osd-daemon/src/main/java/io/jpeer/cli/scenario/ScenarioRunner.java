@@ -17,6 +17,9 @@ public final class ScenarioRunner {
     JsonNode run(Path file) throws ScenarioException;
   }
 
+  /** A run that failed (not the input's fault): exit 1 instead of 2. */
+  public interface Failure {}
+
   private ScenarioRunner() {}
 
   /** Runs one file; a fault inside the core (a bug) becomes a one-line error, never a stack trace. */
@@ -24,6 +27,9 @@ public final class ScenarioRunner {
     try {
       return scenario.run(f);
     } catch (RuntimeException e) {
+      if (e instanceof Failure) {
+        throw e;
+      }
       throw new ScenarioException("internal", e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
@@ -41,6 +47,9 @@ public final class ScenarioRunner {
       } catch (ScenarioException e) {
         err.println(f + ": " + e.getMessage());
         return 2;
+      } catch (RuntimeException e) {
+        err.println(f + ": " + e.getMessage()); // a Failure: the run itself failed
+        return 1;
       }
     }
     int status = 0;
@@ -50,6 +59,9 @@ public final class ScenarioRunner {
       } catch (ScenarioException e) {
         out.println(JsonText.compact(JsonText.errorObject(f.toString(), e.getMessage())));
         status = 2;
+      } catch (RuntimeException e) {
+        out.println(JsonText.compact(JsonText.errorObject(f.toString(), e.getMessage())));
+        status = Math.max(status, 1);
       }
     }
     return status;

@@ -1,0 +1,27 @@
+package io.jpeer.core.machine;
+
+import io.jpeer.core.interval.OsdMapView;
+
+/** What the runtime feeds a PG's machine. Time and maps arrive only through these. */
+public sealed interface PeeringEvent {
+  /** Start: Initial to Reset. */
+  record Initialize() implements PeeringEvent {}
+
+  /** A new map epoch (one per epoch, in order), then {@link ActMap}. */
+  record AdvMap(OsdMapView map) implements PeeringEvent {}
+
+  record ActMap() implements PeeringEvent {}
+
+  /** A peering message from another OSD (checked for staleness before it reaches a state). */
+  record MessageReceived(PeeringMessage message) implements PeeringEvent {}
+
+  /** The activation transaction is durable (queued by the machine through {@link Effect.Queue}). */
+  record ActivateCommitted(long epoch, long activationEpoch) implements PeeringEvent {}
+
+  /** After all replicas activated, one of these three says what comes next. */
+  record DoRecovery() implements PeeringEvent {}
+
+  record RequestBackfill() implements PeeringEvent {}
+
+  record AllReplicasRecovered() implements PeeringEvent {}
+}
