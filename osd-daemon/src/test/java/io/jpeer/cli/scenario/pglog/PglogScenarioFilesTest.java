@@ -1,95 +1,26 @@
 package io.jpeer.cli.scenario.pglog;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jpeer.cli.PglogCommand;
+import io.jpeer.cli.scenario.ScenarioFilesContract;
 import io.jpeer.cli.scenario.ScenarioRunner;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-/**
- * Runs every scenario under test resources scenarios/pglog through the command's code: NAME.json
- * must print NAME.expected.json (compared as JSON values), or fail with exactly the one line in
- * NAME.expected-error and exit 2.
- */
-@Timeout(60)
-class PglogScenarioFilesTest {
+/** Every scenarios/pglog file through {@code osdctl pglog}'s code. */
+class PglogScenarioFilesTest extends ScenarioFilesContract {
   static final Path DIR = Path.of("src/test/resources/scenarios/pglog");
-  static final ObjectMapper JSON = new ObjectMapper();
-
-  record Run(int status, String out, String err) {}
-
-  static Run run(List<Path> files) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int rc = ScenarioRunner.run(files, io.jpeer.cli.scenario.pglog.PglogScenario::run,
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   static Stream<Path> scenarios() throws IOException {
-    try (Stream<Path> s = Files.list(DIR)) {
-      return s.filter(p -> p.toString().endsWith(".json") && !p.toString().endsWith(".expected.json")).sorted()
-          .toList().stream();
-    }
+    return filesIn(DIR);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("scenarios")
-  void scenarioGivesItsExpectedResult(Path file) throws IOException {
-    String base = file.toString().substring(0, file.toString().length() - ".json".length());
-    Path expected = Path.of(base + ".expected.json");
-    Path expectedError = Path.of(base + ".expected-error");
-    Run r = run(List.of(file));
-    if (Files.exists(expected)) {
-      assertThat(r.err()).isEmpty();
-      assertThat(r.status()).isZero();
-      JsonNode got = JSON.readTree(r.out());
-      assertThat(got).isEqualTo(JSON.readTree(expected.toFile()));
-    } else {
-      assertThat(Files.exists(expectedError)).as("expected output for " + file).isTrue();
-      assertThat(r.status()).isEqualTo(2);
-      assertThat(r.out()).isEmpty();
-      assertThat(r.err()).isEqualTo(file + ": " + Files.readString(expectedError).strip() + "\n");
-    }
+  @Override
+  protected Path dir() {
+    return DIR;
   }
 
-  @Test
-  void severalFilesPrintOneCompactLineEachAndAFailingFileBecomesAnErrorObject() throws IOException {
-    Path good = DIR.resolve("doc-1-behind.json");
-    Path bad = DIR.resolve("bad-version.json");
-    Run r = run(List.of(good, bad, good));
-    assertThat(r.status()).isEqualTo(2);
-    String[] lines = r.out().split("\n");
-    assertThat(lines).hasSize(3);
-    assertThat(JSON.readTree(lines[0])).isEqualTo(JSON.readTree(DIR.resolve("doc-1-behind.expected.json").toFile()));
-    assertThat(JSON.readTree(lines[1]).get("error").asText()).startsWith("local.log.entries[0].version");
-    assertThat(lines[2]).isEqualTo(lines[0]);
-  }
-
-  @Test
-  void unreadableFileIsOneLine() {
-    Run r = run(List.of(DIR.resolve("no-such-file.json")));
-    assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err().lines()).hasSize(1);
-    assertThat(r.err()).contains("cannot read");
-  }
-
-  @Test
-  void commandIsRegistered() {
-    assertThat(io.jpeer.cli.Osdctl.commandLine().getSubcommands()).containsKey("pglog");
-    assertThat(new PglogCommand()).isNotNull();
+  @Override
+  protected ScenarioRunner.Scenario scenario() {
+    return PglogScenario::run;
   }
 }
