@@ -1,9 +1,26 @@
 package io.jpeer.osd;
 
 import io.jpeer.config.Config;
+import io.jpeer.core.interval.PastIntervals;
+import io.jpeer.core.machine.Effect;
+import io.jpeer.core.machine.MachineConfig;
+import io.jpeer.core.machine.PeeringEvent;
+import io.jpeer.core.machine.PeeringMachine;
+import io.jpeer.core.machine.PeeringMessage;
+import io.jpeer.core.types.PgHistory;
+import io.jpeer.core.types.PgInfo;
+import io.jpeer.core.types.PgLog;
+import io.jpeer.core.types.PgMissing;
+import io.jpeer.osd.wire.PeeringWire;
+import io.jpeer.osd.wire.WireException;
+import io.jpeer.store.ObjectStore;
+import io.jpeer.store.ObjectStores;
+import io.jpeer.store.StoreException;
+import io.jpeer.store.Transaction;
 import io.jpeer.map.OsdMap;
 import io.jpeer.core.types.PgId;
 import io.jpeer.map.UpActing;
+import io.jpeer.core.interval.PgMapping;
 import io.jpeer.mon.MonClient;
 import io.jpeer.mon.PgStat;
 import io.jpeer.net.Connection;
@@ -50,12 +67,16 @@ public final class OsdDaemon implements AutoCloseable {
   private final Heartbeats heartbeats;
   private final long nonce = System.nanoTime();
   private InetSocketAddress addr;
+  private ObjectStore store;
+  private final MachineConfig machineConfig = MachineConfig.defaults();
 
   // Touched only on `thread`.
   private OsdMap map;
   private final TreeMap<PgId, Pg> pgs = new TreeMap<>();
   private final Map<Integer, Long> peerUpFrom = new HashMap<>();
   private boolean booted;
+  private long upThruWanted;
+  private final List<PeeringMessage> waitingForMap = new ArrayList<>();
   private volatile OsdMap published;
   private volatile boolean stopping;
 
@@ -83,7 +104,14 @@ public final class OsdDaemon implements AutoCloseable {
       throw new OsdStartException("osd id must be a number, got '" + cfg.id() + "'");
     }
     boolean fresh = OsdDataDir.prepare(cfg.osdData(), cfg.fsid(), id);
+    ObjectStore store;
+    try {
+      store = ObjectStores.open(cfg.osdObjectstore(), cfg.osdData(), true);
+    } catch (StoreException e) {
+      throw new OsdStartException(e.getMessage());
+    }
     OsdDaemon d = new OsdDaemon(cfg);
+    d.store = store;
     try {
       String host = cfg.monHost().getHostString();
       d.addr = d.messenger.bindInRange(host, cfg.msBindPortMin(), cfg.msBindPortMax());
@@ -122,7 +150,7 @@ public final class OsdDaemon implements AutoCloseable {
     try {
       return thread.submit(() -> {
         Map<PgId, UpActing> m = new TreeMap<>();
-        pgs.forEach((k, v) -> m.put(k, v.mapping()));
+        pgs.forEach((k, v) -> m.put(k, upActing(v.mapping())));
         return m;
       }).get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -165,36 +193,170 @@ public final class OsdDaemon implements AutoCloseable {
     reportStats();
   }
 
+  private static UpActing upActing(PgMapping m) {
+    return new UpActing(m.up(), m.upPrimary(), m.acting(), m.actingPrimary());
+  }
+
+  /** Each held PG's machine sees the new epoch (AdvMap, then ActMap); new PGs start here. */
   private void updatePgs(OsdMap prev, OsdMap next) {
+    MapView view = new MapView(next);
     Set<PgId> mine = new TreeSet<>();
     for (PgId pg : next.allPgs()) {
       UpActing ua = next.pgToUpActing(pg);
-      if (!ua.up().contains(whoami) && !ua.acting().contains(whoami)) {
-        continue;
-      }
-      mine.add(pg);
-      Pg held = pgs.get(pg);
-      if (held == null) {
-        Pg created = new Pg(pg, whoami, ua, next.epoch());
-        pgs.put(pg, created);
-        log.info("pg {} e{} created here: up {} acting {} primary {} role {}", pg, next.epoch(), ua.up(), ua.acting(),
-            ua.actingPrimary(), created.role());
-        continue;
-      }
-      UpActing before = held.mapping();
-      if (held.advance(ua, next.epoch())) {
-        log.info("pg {} e{} new interval: up {} acting {} primary {} (was up {} acting {} primary {}) role {}", pg,
-            next.epoch(), ua.up(), ua.acting(), ua.actingPrimary(), before.up(), before.acting(),
-            before.actingPrimary(), held.role());
+      if (ua.up().contains(whoami) || ua.acting().contains(whoami)) {
+        mine.add(pg);
       }
     }
-    pgs.keySet().removeIf(pg -> {
+    for (PgId pg : new ArrayList<>(pgs.keySet())) {
       if (!mine.contains(pg)) {
         log.info("pg {} e{} no longer maps here; dropped", pg, next.epoch());
-        return true;
+        pgs.remove(pg);
+      } else {
+        feed(pgs.get(pg), new PeeringEvent.AdvMap(view));
       }
-      return false;
-    });
+    }
+    List<Pg> created = new ArrayList<>();
+    for (PgId pg : mine) {
+      if (!pgs.containsKey(pg)) {
+        Pg p = createPg(pg, view);
+        if (p != null) {
+          pgs.put(pg, p);
+          created.add(p);
+        }
+      }
+    }
+    for (Pg p : created) {
+      feed(p, new PeeringEvent.Initialize());
+    }
+    for (Pg p : new ArrayList<>(pgs.values())) {
+      feed(p, new PeeringEvent.ActMap());
+    }
+    List<PeeringMessage> ready = new ArrayList<>();
+    waitingForMap.removeIf(m -> m.epochSent() <= next.epoch() && ready.add(m));
+    ready.forEach(this::deliverPeering);
+  }
+
+  /** A PG's machine from its stored state, or a new empty PG; its interval starts at this map. */
+  private Pg createPg(PgId pg, MapView view) {
+    String coll = pg.toString();
+    long e = view.epoch();
+    PgInfo info;
+    PgLog pgLog;
+    PgMissing missing;
+    try {
+      var loaded = PgStateStore.load(store, coll);
+      Transaction t = new Transaction();
+      if (loaded.isPresent()) {
+        info = loaded.get().info();
+        pgLog = loaded.get().log();
+        missing = loaded.get().missing();
+      } else {
+        info = PgInfo.created(pg, e);
+        pgLog = PgLog.EMPTY;
+        missing = PgMissing.of(true, java.util.Map.of());
+        t.createCollection(coll);
+      }
+      PgHistory h = info.history().withSameSince(e, e, e);
+      info = info.withHistory(h);
+      PgStateStore.putAll(t, coll, info, pgLog, missing);
+      store.apply(t);
+    } catch (StoreException ex) {
+      log.error("pg {} e{} cannot load or create its stored state: {}", pg, e, ex.getMessage());
+      return null;
+    }
+    PeeringMachine m = new PeeringMachine(pg, whoami, view, info, pgLog, missing, PastIntervals.EMPTY, machineConfig);
+    PgMapping mp = m.mapping();
+    log.info("pg {} e{} created here: up {} acting {} primary {}", pg, e, mp.up(), mp.acting(), mp.actingPrimary());
+    return new Pg(pg, m);
+  }
+
+  /** Runs one event through a PG's machine and carries out its effects, in order. */
+  private void feed(Pg pg, PeeringEvent ev) {
+    if (stopping || pgs.get(pg.pgid()) != pg) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    String before = pg.machine().pgStateString();
+    List<Effect> effects = pg.machine().handle(ev);
+    if (pg.isPrimary() && !before.equals(pg.machine().pgStateString())) {
+      scheduleStatsReport();
+    }
+    for (Effect e : effects) {
+      if (e instanceof Effect.Persist p) {
+        persist(pg, p);
+      } else if (e instanceof Effect.Send s) {
+        sendPeering(s.message());
+      } else if (e instanceof Effect.NeedUpThru u) {
+        if (u.epoch() > upThruWanted) {
+          upThruWanted = u.epoch();
+          log.info("osd.{} e{} asking the monitor for up_thru {}", whoami, map.epoch(), u.epoch());
+          monc.sendAlive(u.epoch());
+        }
+      } else if (e instanceof Effect.RequestPgTemp t) {
+        monc.sendPgTemp(java.util.Map.of(pg.pgid(), t.osds()));
+      } else if (e instanceof Effect.Queue q) {
+        thread.execute(() -> feed(pg, q.event()));
+      } else if (e instanceof Effect.StateEntered se) {
+        pg.entered(se.state(), se.epoch(), now);
+      } else if (e instanceof Effect.StateExited sx) {
+        pg.exited(sx.state(), now);
+      } else if (e instanceof Effect.RemoveObjects r) {
+        removeObjects(pg, r.oids());
+      }
+    }
+    if (pg.machine().unhandledEvents() > 0 && ev != null) {
+      log.error("pg {} has {} unhandled events (last: {})", pg.pgid(), pg.machine().unhandledEvents(),
+          pg.machine().lastUnhandled());
+    }
+  }
+
+  private void persist(Pg pg, Effect.Persist p) {
+    Transaction t = new Transaction();
+    PgStateStore.putAll(t, pg.pgid().toString(), p.info(), p.log(), p.missing());
+    try {
+      store.apply(t);
+    } catch (StoreException e) {
+      log.error("pg {} e{} could not persist its state: {}", pg.pgid(), map.epoch(), e.getMessage());
+    }
+  }
+
+  private void removeObjects(Pg pg, List<String> oids) {
+    Transaction t = new Transaction();
+    oids.forEach(o -> t.remove(pg.pgid().toString(), o));
+    try {
+      store.apply(t);
+    } catch (StoreException e) {
+      log.error("pg {} could not remove objects {}: {}", pg.pgid(), oids, e.getMessage());
+    }
+  }
+
+  private void sendPeering(PeeringMessage m) {
+    InetSocketAddress a = map.isUp(m.to()) ? peerAddr(m.to()) : null;
+    if (a == null) {
+      log.debug("osd.{} not sending {} to down osd.{}", whoami, m.getClass().getSimpleName(), m.to());
+      return;
+    }
+    PeeringWire.Encoded enc = PeeringWire.encode(m);
+    log.debug("pg {} e{} send {} to osd.{}", m.pgid(), map.epoch(), m.getClass().getSimpleName(), m.to());
+    messenger.send(new EntityName("osd", m.to()), a, enc.type(), map.epoch(), enc.body());
+  }
+
+  /** A peering message, on the daemon thread: held until we have its map, then to its PG. */
+  private void deliverPeering(PeeringMessage m) {
+    if (map == null || m.epochSent() > map.epoch()) {
+      if (waitingForMap.size() < 100_000) {
+        waitingForMap.add(m);
+      }
+      return;
+    }
+    Pg pg = pgs.get(m.pgid());
+    if (pg == null) {
+      log.debug("osd.{} e{} {} for pg {} which is not here; ignored", whoami, map.epoch(),
+          m.getClass().getSimpleName(), m.pgid());
+      return;
+    }
+    log.debug("pg {} e{} received {} from osd.{}", m.pgid(), map.epoch(), m.getClass().getSimpleName(), m.from());
+    feed(pg, new PeeringEvent.MessageReceived(m));
   }
 
   // ---- heartbeats -----------------------------------------------------------------------------
@@ -259,6 +421,19 @@ public final class OsdDaemon implements AutoCloseable {
     }
   }
 
+  private boolean statsReportScheduled;
+
+  /** State changes reach the monitor quickly, coalesced: one report per 50 ms at most. */
+  private void scheduleStatsReport() {
+    if (!statsReportScheduled && !stopping) {
+      statsReportScheduled = true;
+      thread.schedule(() -> {
+        statsReportScheduled = false;
+        reportStats();
+      }, 50, TimeUnit.MILLISECONDS);
+    }
+  }
+
   private void reportStats() {
     if (stopping || map == null) {
       return;
@@ -298,8 +473,16 @@ public final class OsdDaemon implements AutoCloseable {
   public void close() {
     stopping = true;
     thread.shutdownNow();
+    try {
+      thread.awaitTermination(2, TimeUnit.SECONDS); // the store must outlive the PGs' last event
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     monc.close();
     messenger.close();
+    if (store != null) {
+      store.close();
+    }
     log.info("osd.{} stopped", whoami);
   }
 
@@ -307,6 +490,19 @@ public final class OsdDaemon implements AutoCloseable {
   private final class PeerHandler implements MessageHandler {
     @Override
     public void onMessage(Connection from, InboundMessage msg) {
+      if (msg.type() >= OsdMessages.MOSD_PG_QUERY && msg.type() <= OsdMessages.MOSD_PG_INFO) {
+        if (!from.peer().type().equals("osd")) {
+          log.warn("osd.{} peering message from {}, not an OSD; ignored", whoami, from.peer());
+          return;
+        }
+        try {
+          PeeringMessage m = PeeringWire.decode(msg.type(), msg.body(), (int) from.peer().id());
+          thread.execute(() -> deliverPeering(m));
+        } catch (WireException e) {
+          log.warn("osd.{} bad peering message from {}: {}", whoami, from.peer(), e.getMessage());
+        }
+        return;
+      }
       if (msg.type() != OsdMessages.MOSD_PING || !(msg.body() instanceof MOSDPing ping)) {
         log.warn("osd.{} unexpected message type {} from {}", whoami, msg.type(), from.peer());
         return;

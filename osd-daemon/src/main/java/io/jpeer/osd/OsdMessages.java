@@ -6,10 +6,18 @@ import io.jpeer.proto.osd.MOSDPing;
 /** Message type numbers between OSDs (range 200-299); bodies are in proto/.../osd.proto. */
 public final class OsdMessages {
   public static final int MOSD_PING = 200;
+  public static final int MOSD_PG_QUERY = 210;
+  public static final int MOSD_PG_NOTIFY = 211;
+  public static final int MOSD_PG_LOG = 212;
+  public static final int MOSD_PG_INFO = 213;
 
   private OsdMessages() {}
 
   public static MessageRegistry registerAll(MessageRegistry r) {
-    return r.register(MOSD_PING, "MOSDPing", MOSDPing.parser());
+    return r.register(MOSD_PING, "MOSDPing", MOSDPing.parser())
+        .register(MOSD_PG_QUERY, "MOSDPGQuery2", io.jpeer.proto.peering.MOSDPGQuery.parser())
+        .register(MOSD_PG_NOTIFY, "MOSDPGNotify2", io.jpeer.proto.peering.MOSDPGNotify.parser())
+        .register(MOSD_PG_LOG, "MOSDPGLog", io.jpeer.proto.peering.MOSDPGLog.parser())
+        .register(MOSD_PG_INFO, "MOSDPGInfo2", io.jpeer.proto.peering.MOSDPGInfo.parser());
   }
 }

@@ -1,87 +1,87 @@
 package io.jpeer.osd;
 
-import io.jpeer.map.OsdMap;
+import io.jpeer.core.interval.PgMapping;
+import io.jpeer.core.machine.PeeringMachine;
 import io.jpeer.core.types.PgId;
-import io.jpeer.map.UpActing;
+import io.jpeer.core.types.PgMissing;
+import io.jpeer.map.OsdMap;
 import io.jpeer.mon.PgStat;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * A PG this OSD is up or acting for: its mapping in the newest map, its role, and the epoch its
- * current interval began (an interval ends when up, acting or either primary changes).
+ * A PG this OSD holds: its peering machine, and the states it went through with their times (the
+ * runtime keeps the clock; the core never reads it), for {@code pg query} and the logs.
  */
 final class Pg {
-  private final PgId pgid;
-  private final int whoami;
-  private UpActing mapping;
-  private long sameIntervalSince;
-  private long sameUpSince;
-  private long samePrimarySince;
-  private String state = "creating";
+  /** One state the PG was in: when it entered and left (0 while still in it), in which epoch. */
+  record StateVisit(String state, long epoch, long enteredMillis, long exitedMillis) {}
 
-  Pg(PgId pgid, int whoami, UpActing mapping, long epoch) {
+  private static final int HISTORY = 256;
+
+  private final PgId pgid;
+  private final PeeringMachine machine;
+  private final ArrayDeque<StateVisit> history = new ArrayDeque<>();
+
+  Pg(PgId pgid, PeeringMachine machine) {
     this.pgid = pgid;
-    this.whoami = whoami;
-    this.mapping = mapping;
-    this.sameIntervalSince = epoch;
-    this.sameUpSince = epoch;
-    this.samePrimarySince = epoch;
+    this.machine = machine;
   }
 
   PgId pgid() {
     return pgid;
   }
 
-  UpActing mapping() {
-    return mapping;
+  PeeringMachine machine() {
+    return machine;
   }
 
-  long sameIntervalSince() {
-    return sameIntervalSince;
-  }
-
-  /** Ceph's role: 0 acting primary, >0 replica position in acting, -1 stray (only in up). */
-  int role() {
-    int i = mapping.acting().indexOf(whoami);
-    return i < 0 ? -1 : i;
+  PgMapping mapping() {
+    return machine.mapping();
   }
 
   boolean isPrimary() {
-    return mapping.actingPrimary() == whoami;
+    return machine.isPrimary();
   }
 
-  String state() {
-    return state;
+  void entered(String state, long epoch, long nowMillis) {
+    history.addLast(new StateVisit(state, epoch, nowMillis, 0));
+    while (history.size() > HISTORY) {
+      history.removeFirst();
+    }
   }
 
-  /**
-   * Takes the mapping of a new epoch; returns true when that starts a new interval (Ceph's
-   * is_new_interval for a pool whose size does not change).
-   */
-  boolean advance(UpActing next, long epoch) {
-    boolean upChanged = !next.up().equals(mapping.up()) || next.upPrimary() != mapping.upPrimary();
-    boolean primaryChanged = next.actingPrimary() != mapping.actingPrimary();
-    boolean changed = upChanged || primaryChanged || !next.acting().equals(mapping.acting());
-    if (changed) {
-      sameIntervalSince = epoch;
-      if (upChanged) {
-        sameUpSince = epoch;
-      }
-      if (primaryChanged) {
-        samePrimarySince = epoch;
+  void exited(String state, long nowMillis) {
+    List<StateVisit> all = new ArrayList<>(history);
+    for (int i = all.size() - 1; i >= 0; i--) {
+      StateVisit v = all.get(i);
+      if (v.state().equals(state) && v.exitedMillis() == 0) {
+        all.set(i, new StateVisit(v.state(), v.epoch(), v.enteredMillis(), nowMillis));
+        history.clear();
+        history.addAll(all);
+        return;
       }
     }
-    mapping = next;
-    return changed;
+  }
+
+  List<StateVisit> history() {
+    return List.copyOf(history);
   }
 
   PgStat stat(OsdMap map) {
-    return new PgStat(pgid, state, mapping.up(), mapping.acting(), mapping.upPrimary(), mapping.actingPrimary(),
-        "0'0", 0, 0, 0, 0, map.epoch(), 0);
+    PgMapping m = machine.mapping();
+    long degraded = machine.missing().size();
+    for (PgMissing pm : machine.peerMissing().values()) {
+      degraded += pm.size();
+    }
+    return new PgStat(pgid, machine.pgStateString(), m.up(), m.acting(), m.upPrimary(), m.actingPrimary(),
+        machine.info().lastUpdate().toString(), machine.pgLog().size(), machine.info().stats().numObjects(),
+        machine.missing().size(), degraded, map.epoch(), machine.info().history().lastEpochClean());
   }
 
   @Override
   public String toString() {
-    return "pg " + pgid + " up " + mapping.up() + " acting " + mapping.acting() + " primary "
-        + mapping.actingPrimary();
+    return "pg " + pgid + " " + machine.stateName() + " up " + mapping().up() + " acting " + mapping().acting();
   }
 }
