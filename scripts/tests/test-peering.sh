@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# PENDING: needs peering over the wire (issue 4); run-tests.sh only runs scripts/tests/test-*.sh.
 # Issue "Peering over the wire": PGs of a 3-OSD cluster peer to active+clean; when a PG's primary
 # is killed, the monitor marks it down, the PG re-peers with a new primary and stays active (but
 # not clean: one replica short); when the OSD comes back every PG is active+clean again.
-source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../../lib/cluster-helpers.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib/cluster-helpers.sh"
 
 run() {
   local dir=$1
