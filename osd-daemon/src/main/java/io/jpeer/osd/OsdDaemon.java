@@ -161,6 +161,35 @@ public final class OsdDaemon implements AutoCloseable {
     }
   }
 
+  /** Each held PG's peering state name (Ceph's full name), as of now. */
+  public Map<PgId, String> pgStates() {
+    return onDaemonThread(() -> {
+      Map<PgId, String> m = new TreeMap<>();
+      pgs.forEach((k, v) -> m.put(k, v.machine().stateName()));
+      return m;
+    });
+  }
+
+  /** Each held PG's state history (state, epoch, entered, exited) for pg query and benchmarks. */
+  public Map<PgId, List<Pg.StateVisit>> pgHistories() {
+    return onDaemonThread(() -> {
+      Map<PgId, List<Pg.StateVisit>> m = new TreeMap<>();
+      pgs.forEach((k, v) -> m.put(k, v.history()));
+      return m;
+    });
+  }
+
+  private <T> T onDaemonThread(java.util.concurrent.Callable<T> c) {
+    try {
+      return thread.submit(c).get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("osd." + whoami + " did not answer", e);
+    }
+  }
+
   public Messenger.Stats messengerStats() {
     return messenger.stats();
   }

@@ -14,9 +14,9 @@ import java.util.List;
  * A PG this OSD holds: its peering machine, and the states it went through with their times (the
  * runtime keeps the clock; the core never reads it), for {@code pg query} and the logs.
  */
-final class Pg {
+public final class Pg {
   /** One state the PG was in: when it entered and left (0 while still in it), in which epoch. */
-  record StateVisit(String state, long epoch, long enteredMillis, long exitedMillis) {}
+  public record StateVisit(String state, long epoch, long enteredMillis, long exitedMillis) {}
 
   private static final int HISTORY = 256;
 
