@@ -53,31 +53,54 @@ final class ClusterSession implements AutoCloseable {
     return root != null && !root.isBlank() ? Path.of(root, "out") : Path.of("out");
   }
 
-  private MonClient client() throws ClusterException {
-    if (client != null) {
-      return client;
+  private String fsid;
+  private InetSocketAddress monAddr;
+  private io.jpeer.client.RadosClient rados;
+
+  /** Finds the monitor (and fsid) from --mon or the cluster directory, once. */
+  private void resolve() throws ClusterException {
+    if (monAddr != null) {
+      return;
     }
-    EntityName self = new EntityName("client", ProcessHandle.current().pid());
     if (mon != null) {
-      InetSocketAddress addr = parseHostPort(mon);
+      monAddr = parseHostPort(mon);
+      fsid = "";
       where = "mon at " + mon;
-      client = new MonClient(self, "", addr, MessengerConfig.defaults());
-    } else {
-      Path d = dir != null ? dir : defaultDir();
-      Path conf = d.resolve("cluster.conf");
-      if (!Files.isReadable(conf)) {
-        throw new ClusterException("no cluster in " + d + " (" + conf + " not found; start one with "
-            + "scripts/cluster up, or give --dir DIR or --mon HOST:PORT)", 1);
-      }
-      try {
-        Config cfg = Config.load(conf, "client", "admin", Map.of());
-        where = "mon at " + cfg.monHost().getHostString() + ":" + cfg.monHost().getPort() + " (" + conf + ")";
-        client = MonClient.create(cfg, self);
-      } catch (ConfigException e) {
-        throw new ClusterException(e.getMessage(), 2);
-      }
+      return;
+    }
+    Path d = dir != null ? dir : defaultDir();
+    Path conf = d.resolve("cluster.conf");
+    if (!Files.isReadable(conf)) {
+      throw new ClusterException("no cluster in " + d + " (" + conf + " not found; start one with "
+          + "scripts/cluster up, or give --dir DIR or --mon HOST:PORT)", 1);
+    }
+    try {
+      Config cfg = Config.load(conf, "client", "admin", Map.of());
+      monAddr = cfg.monHost();
+      fsid = cfg.fsid();
+      where = "mon at " + monAddr.getHostString() + ":" + monAddr.getPort() + " (" + conf + ")";
+    } catch (ConfigException e) {
+      throw new ClusterException(e.getMessage(), 2);
+    }
+  }
+
+  private MonClient client() throws ClusterException {
+    if (client == null) {
+      resolve();
+      client = new MonClient(new EntityName("client", ProcessHandle.current().pid()), fsid, monAddr,
+          MessengerConfig.defaults());
     }
     return client;
+  }
+
+  /** The object client for put/get/rm/ls. */
+  io.jpeer.client.RadosClient rados() throws ClusterException {
+    if (rados == null) {
+      resolve();
+      rados = new io.jpeer.client.RadosClient(new EntityName("client", ProcessHandle.current().pid() * 1000 + 1), fsid,
+          monAddr, timeout.multipliedBy(3));
+    }
+    return rados;
   }
 
   static InetSocketAddress parseHostPort(String s) throws ClusterException {
@@ -115,6 +138,9 @@ final class ClusterSession implements AutoCloseable {
   public void close() {
     if (client != null) {
       client.close();
+    }
+    if (rados != null) {
+      rados.close();
     }
   }
 }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
     description = "Inspect and drive a jpeer cluster, or run the peering core offline.",
     subcommands = {
         ClusterCommands.Status.class, ClusterCommands.Osd.class, ClusterCommands.Pool.class,
-        ClusterCommands.Pg.class})
+        ClusterCommands.Pg.class, ObjectCommands.Put.class, ObjectCommands.Get.class, ObjectCommands.Rm.class,
+        ObjectCommands.Ls.class})
 public final class Osdctl implements Callable<Integer> {
   @Option(names = "--dir", paramLabel = "DIR", description = "cluster directory (its cluster.conf names the monitor)")
   Path dir;

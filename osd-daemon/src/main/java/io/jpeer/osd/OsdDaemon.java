@@ -75,6 +75,7 @@ public final class OsdDaemon implements AutoCloseable {
   private final TreeMap<PgId, Pg> pgs = new TreeMap<>();
   private final Map<Integer, Long> peerUpFrom = new HashMap<>();
   private boolean booted;
+  private final WritePath writes = new WritePath(new WritePathAccess());
   private long upThruWanted;
   private final List<PeeringMessage> waitingForMap = new ArrayList<>();
   private volatile OsdMap published;
@@ -89,7 +90,7 @@ public final class OsdDaemon implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    MessageRegistry reg = OsdMessages.registerAll(new MessageRegistry());
+    MessageRegistry reg = io.jpeer.client.ClientMessages.registerAll(OsdMessages.registerAll(new MessageRegistry()));
     this.messenger = new Messenger(self, cfg.fsid(), MessengerConfig.defaults(), reg, new PeerHandler());
     this.monc = MonClient.create(cfg, self);
     this.heartbeats = new Heartbeats(cfg.osdHeartbeatGrace());
@@ -296,23 +297,34 @@ public final class OsdDaemon implements AutoCloseable {
     PeeringMachine m = new PeeringMachine(pg, whoami, view, info, pgLog, missing, PastIntervals.EMPTY, machineConfig);
     PgMapping mp = m.mapping();
     log.info("pg {} e{} created here: up {} acting {} primary {}", pg, e, mp.up(), mp.acting(), mp.actingPrimary());
-    return new Pg(pg, m);
+    Pg created = new Pg(pg, m);
+    created.persistedLog = pgLog;
+    return created;
   }
 
   /** Runs one event through a PG's machine and carries out its effects, in order. */
   private void feed(Pg pg, PeeringEvent ev) {
+    feed(pg, ev, null);
+  }
+
+  /** As {@link #feed(Pg, PeeringEvent)}, adding the state change to {@code tx} when given. */
+  private void feed(Pg pg, PeeringEvent ev, Transaction tx) {
     if (stopping || pgs.get(pg.pgid()) != pg) {
       return;
     }
     long now = System.currentTimeMillis();
     String before = pg.machine().pgStateString();
+    long resetBefore = pg.machine().lastPeeringReset();
     List<Effect> effects = pg.machine().handle(ev);
+    if (pg.machine().lastPeeringReset() != resetBefore) {
+      writes.intervalChanged(pg.pgid());
+    }
     if (pg.isPrimary() && !before.equals(pg.machine().pgStateString())) {
       scheduleStatsReport();
     }
     for (Effect e : effects) {
       if (e instanceof Effect.Persist p) {
-        persist(pg, p);
+        persist(pg, p, tx);
       } else if (e instanceof Effect.Send s) {
         sendPeering(s.message());
       } else if (e instanceof Effect.NeedUpThru u) {
@@ -333,19 +345,36 @@ public final class OsdDaemon implements AutoCloseable {
         removeObjects(pg, r.oids());
       }
     }
+    if (!(ev instanceof PeeringEvent.AppendLog) && pg.machine().acceptsWrites()) {
+      writes.retry(pg); // ops held while the PG was not active
+    }
     if (pg.machine().unhandledEvents() > 0 && ev != null) {
       log.error("pg {} has {} unhandled events (last: {})", pg.pgid(), pg.machine().unhandledEvents(),
           pg.machine().lastUnhandled());
     }
   }
 
-  private void persist(Pg pg, Effect.Persist p) {
-    Transaction t = new Transaction();
-    PgStateStore.putAll(t, pg.pgid().toString(), p.info(), p.log(), p.missing());
-    try {
-      store.apply(t);
-    } catch (StoreException e) {
-      log.error("pg {} e{} could not persist its state: {}", pg.pgid(), map.epoch(), e.getMessage());
+  private void persist(Pg pg, Effect.Persist p, Transaction into) {
+    Transaction t = into != null ? into : new Transaction();
+    String coll = pg.pgid().toString();
+    PgLog old = pg.persistedLog;
+    PgLog now = p.log();
+    boolean extends_ = old != null && now.tail().equals(old.tail()) && now.size() >= old.size()
+        && (old.size() == 0 || now.entries().get(old.size() - 1).equals(old.entries().get(old.size() - 1)));
+    if (extends_) {
+      PgStateStore.putInfo(t, coll, p.info());
+      PgStateStore.appendEntries(t, coll, now, now.entries().subList(old.size(), now.size()));
+      PgStateStore.putMissing(t, coll, p.missing());
+    } else {
+      PgStateStore.putAll(t, coll, p.info(), now, p.missing());
+    }
+    pg.persistedLog = now;
+    if (into == null) {
+      try {
+        store.apply(t);
+      } catch (StoreException e) {
+        log.error("pg {} e{} could not persist its state: {}", pg.pgid(), map.epoch(), e.getMessage());
+      }
     }
   }
 
@@ -515,10 +544,58 @@ public final class OsdDaemon implements AutoCloseable {
     log.info("osd.{} stopped", whoami);
   }
 
+  /** What the write path may touch, on the daemon thread. */
+  private final class WritePathAccess implements WritePath.Daemon {
+    @Override
+    public int whoami() {
+      return whoami;
+    }
+
+    @Override
+    public long epoch() {
+      return map == null ? 0 : map.epoch();
+    }
+
+    @Override
+    public Pg pg(PgId pgid) {
+      return pgs.get(pgid);
+    }
+
+    @Override
+    public ObjectStore store() {
+      return store;
+    }
+
+    @Override
+    public void feed(Pg pg, PeeringEvent ev, Transaction tx) {
+      OsdDaemon.this.feed(pg, ev, tx);
+    }
+
+    @Override
+    public void sendToOsd(int osd, int type, com.google.protobuf.Message body) {
+      InetSocketAddress a = map.isUp(osd) ? peerAddr(osd) : null;
+      if (a != null) {
+        messenger.send(new EntityName("osd", osd), a, type, map.epoch(), body);
+      }
+    }
+  }
+
   /** Heartbeat messages from peers; runs on Netty threads, so it only answers or hands off. */
   private final class PeerHandler implements MessageHandler {
     @Override
     public void onMessage(Connection from, InboundMessage msg) {
+      if (msg.body() instanceof io.jpeer.proto.client.MOSDOp op) {
+        thread.execute(() -> writes.handleOp(from, op));
+        return;
+      }
+      if (msg.body() instanceof io.jpeer.proto.client.MOSDRepOp rep && from.peer().type().equals("osd")) {
+        thread.execute(() -> writes.handleRepOp((int) from.peer().id(), rep));
+        return;
+      }
+      if (msg.body() instanceof io.jpeer.proto.client.MOSDRepOpReply r && from.peer().type().equals("osd")) {
+        thread.execute(() -> writes.handleRepOpReply((int) from.peer().id(), r));
+        return;
+      }
       if (msg.type() >= OsdMessages.MOSD_PG_QUERY && msg.type() <= OsdMessages.MOSD_PG_INFO) {
         if (!from.peer().type().equals("osd")) {
           log.warn("osd.{} peering message from {}, not an OSD; ignored", whoami, from.peer());

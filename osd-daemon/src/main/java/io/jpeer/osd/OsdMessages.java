@@ -10,6 +10,8 @@ public final class OsdMessages {
   public static final int MOSD_PG_NOTIFY = 211;
   public static final int MOSD_PG_LOG = 212;
   public static final int MOSD_PG_INFO = 213;
+  public static final int MOSD_REPOP = 220;
+  public static final int MOSD_REPOP_REPLY = 221;
 
   private OsdMessages() {}
 
@@ -18,6 +20,8 @@ public final class OsdMessages {
         .register(MOSD_PG_QUERY, "MOSDPGQuery2", io.jpeer.proto.peering.MOSDPGQuery.parser())
         .register(MOSD_PG_NOTIFY, "MOSDPGNotify2", io.jpeer.proto.peering.MOSDPGNotify.parser())
         .register(MOSD_PG_LOG, "MOSDPGLog", io.jpeer.proto.peering.MOSDPGLog.parser())
-        .register(MOSD_PG_INFO, "MOSDPGInfo2", io.jpeer.proto.peering.MOSDPGInfo.parser());
+        .register(MOSD_PG_INFO, "MOSDPGInfo2", io.jpeer.proto.peering.MOSDPGInfo.parser())
+        .register(MOSD_REPOP, "MOSDRepOp", io.jpeer.proto.client.MOSDRepOp.parser())
+        .register(MOSD_REPOP_REPLY, "MOSDRepOpReply", io.jpeer.proto.client.MOSDRepOpReply.parser());
   }
 }

@@ -23,6 +23,8 @@ public final class Pg {
   private final PgId pgid;
   private final PeeringMachine machine;
   private final ArrayDeque<StateVisit> history = new ArrayDeque<>();
+  /** The log as last stored, so most changes store only the new entries. */
+  io.jpeer.core.types.PgLog persistedLog;
 
   Pg(PgId pgid, PeeringMachine machine) {
     this.pgid = pgid;

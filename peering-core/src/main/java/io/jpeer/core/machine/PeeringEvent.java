@@ -24,4 +24,10 @@ public sealed interface PeeringEvent {
   record RequestBackfill() implements PeeringEvent {}
 
   record AllReplicasRecovered() implements PeeringEvent {}
+
+  /**
+   * A client write the primary ordered (or a replica received from it): append the entry to the
+   * log. Only an active PG takes it; the runtime stores the object data in the same transaction.
+   */
+  record AppendLog(io.jpeer.core.types.LogEntry entry) implements PeeringEvent {}
 }

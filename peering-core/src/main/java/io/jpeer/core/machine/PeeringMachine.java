@@ -1305,6 +1305,54 @@ public final class PeeringMachine {
     }
   }
 
+  /** A write's log entry: the log grows, last_update moves, and last_complete with it if nothing is missing. */
+  private void appendLog(LogEntry e) {
+    if (!e.version().isAfter(pgLog.head())) {
+      log.error("pg {} e{} refusing log entry {}: not after head {}", pgid, epoch(), e.version(), pgLog.head());
+      return;
+    }
+    PgLog.Builder b = pgLog.toBuilder();
+    b.append(e);
+    b.setHead(e.version());
+    b.setCanRollbackTo(e.version());
+    pgLog = b.build();
+    long objects = info.stats().numObjects();
+    if (e.isUpdate() && e.priorVersion().isZero()) {
+      objects++;
+    } else if (e.isDelete()) {
+      objects = Math.max(0, objects - 1);
+    }
+    io.jpeer.core.types.PgStats st = info.stats();
+    info = info.withLastUpdate(e.version())
+        .withUserVersionAndSnaps(Math.max(info.lastUserVersion(), e.userVersion()), info.purgedSnaps())
+        .withStats(new io.jpeer.core.types.PgStats(e.version(), st.reportedSeq(), st.reportedEpoch(), objects,
+            st.numBytes()));
+    if (missing.isEmpty()) {
+      info = info.withLastComplete(e.version());
+    }
+    if (isPrimary()) {
+      // Each acting replica gets the same entry: it will have it too once it acknowledges.
+      for (int p : actingRecoveryBackfill) {
+        PgInfo pi = peerInfo.get(p);
+        if (p != whoami && pi != null && !backfillTargets.contains(p)) {
+          PgMissing pm = peerMissing.getOrDefault(p, PgMissing.of(true, Map.of()));
+          peerInfo.put(p, pm.isEmpty() ? pi.withLastUpdate(e.version()).withLastComplete(e.version())
+              : pi.withLastUpdate(e.version()));
+        }
+      }
+    }
+  }
+
+  /** Whether client writes may go ahead: an active primary with at least min_size shards. */
+  public boolean acceptsWrites() {
+    return isPrimary() && state.isWithin(ACTIVE) && allReplicasActivated && activatedActive;
+  }
+
+  /** The version the next write gets: this epoch, one more than the newest entry. */
+  public Eversion nextVersion() {
+    return Eversion.of(epoch(), pgLog.head().version() + 1);
+  }
+
   /** Ceph's activate_not_complete: last_complete is the newest entry before the oldest need. */
   private static Eversion lastCompleteFor(PgMissing m, PgLog l) {
     Eversion oldest = m.oldestNeed();
@@ -1321,6 +1369,10 @@ public final class PeeringMachine {
   private Boolean reactActive(Object ev) {
     if (ev instanceof AdvMapEv) {
       return null;
+    }
+    if (ev instanceof PeeringEvent.AppendLog a) {
+      appendLog(a.entry());
+      return true;
     }
     if (ev instanceof PeeringEvent.ActivateCommitted) {
       if (peerActivated.add(whoami) && peerActivated.size() == actingRecoveryBackfill.size()) {
@@ -1470,6 +1522,10 @@ public final class PeeringMachine {
   }
 
   private Boolean reactReplicaActive(Object ev) {
+    if (ev instanceof PeeringEvent.AppendLog a) {
+      appendLog(a.entry());
+      return true;
+    }
     if (ev instanceof Activate a) {
       activateReplica(a.activationEpoch());
       return true;
