@@ -171,6 +171,15 @@ public final class OsdDaemon implements AutoCloseable {
     });
   }
 
+  /** The PGs' peering machines (for tests and tools; read them, don't feed them). */
+  public Map<PgId, io.jpeer.core.machine.PeeringMachine> machines() {
+    return onDaemonThread(() -> {
+      Map<PgId, io.jpeer.core.machine.PeeringMachine> m = new TreeMap<>();
+      pgs.forEach((k, v) -> m.put(k, v.machine()));
+      return m;
+    });
+  }
+
   /** Each held PG's state history (state, epoch, entered, exited) for pg query and benchmarks. */
   public Map<PgId, List<Pg.StateVisit>> pgHistories() {
     return onDaemonThread(() -> {

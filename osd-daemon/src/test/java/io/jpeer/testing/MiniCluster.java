@@ -28,6 +28,7 @@ public final class MiniCluster implements AutoCloseable {
   private final Monitor mon;
   private final Map<Integer, OsdDaemon> osds = new TreeMap<>();
   private final MonClient admin;
+  private io.jpeer.client.RadosClient rados;
 
   private MiniCluster(Path dir, Monitor mon) {
     this.dir = dir;
@@ -108,6 +109,14 @@ public final class MiniCluster implements AutoCloseable {
     return "127.0.0.1:" + mon.address().getPort();
   }
 
+  /** An object client for this cluster (closed with the cluster). */
+  public io.jpeer.client.RadosClient client() {
+    if (rados == null) {
+      rados = new io.jpeer.client.RadosClient(new EntityName("client", 2), FSID, mon.address(), Duration.ofSeconds(30));
+    }
+    return rados;
+  }
+
   public CommandReply command(String prefix, Map<String, String> args) throws Exception {
     return admin.command(prefix, args).get(10, TimeUnit.SECONDS);
   }
@@ -133,6 +142,9 @@ public final class MiniCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    if (rados != null) {
+      rados.close();
+    }
     osds.values().forEach(OsdDaemon::close);
     osds.clear();
     admin.close();
