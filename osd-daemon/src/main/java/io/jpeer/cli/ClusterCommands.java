@@ -154,7 +154,7 @@ final class ClusterCommands {
     }
   }
 
-  @Command(name = "pg", mixinStandardHelpOptions = true, description = "PG commands.", subcommands = {PgDump.class})
+  @Command(name = "pg", mixinStandardHelpOptions = true, description = "PG commands.", subcommands = {PgDump.class, ObjectCommands.PgQuery.class})
   static final class Pg implements Callable<Integer> {
     @Spec CommandSpec spec;
 

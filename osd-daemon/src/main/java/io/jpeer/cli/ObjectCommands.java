@@ -100,6 +100,23 @@ final class ObjectCommands {
     }
   }
 
+  @Command(name = "query", mixinStandardHelpOptions = true,
+      description = "A PG's peering state from its primary (Ceph's pg query), with its peering history.")
+  static final class PgQuery extends ObjectCommand {
+    @Parameters(index = "0", paramLabel = "PGID") String pgid;
+
+    @Override
+    void run(RadosClient rados, PrintWriter out) throws ClientException, IOException {
+      io.jpeer.core.types.PgId pg;
+      try {
+        pg = io.jpeer.core.types.PgId.parse(pgid);
+      } catch (IllegalArgumentException e) {
+        throw new IOException(e.getMessage());
+      }
+      out.println(rados.pgQuery(pg));
+    }
+  }
+
   @Command(name = "ls", mixinStandardHelpOptions = true, description = "List a pool's objects, one per line.")
   static final class Ls extends ObjectCommand {
     @Parameters(index = "0", paramLabel = "POOL") String pool;

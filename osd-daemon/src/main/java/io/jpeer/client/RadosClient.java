@@ -78,6 +78,17 @@ public final class RadosClient implements AutoCloseable {
     return version(op(pool, oid, MOSDOp.Op.DELETE, new byte[0]));
   }
 
+  /** The PG's state as its primary sees it: Ceph's {@code pg query} JSON. */
+  public String pgQuery(PgId pg) throws ClientException {
+    OsdMap map = map();
+    String pool = map.pool(pg.pool()).map(Pool::name).orElseThrow(() -> new ClientException(ClientMessages.ENOENT,
+        "pg " + pg + ": no such pool"));
+    if (!map.pgExists(pg)) {
+      throw new ClientException(ClientMessages.ENOENT, "pg " + pg + " does not exist");
+    }
+    return send(pool, pg, "", MOSDOp.Op.PG_QUERY, new byte[0]).getData().toStringUtf8();
+  }
+
   /** Every object of the pool, in name order (asks each PG's primary). */
   public List<String> list(String pool) throws ClientException {
     OsdMap map = map();

@@ -78,6 +78,11 @@ final class WritePath {
       return;
     }
     Pg pg = d.pg(pgid);
+    if (op.getOp() == MOSDOp.Op.PG_QUERY && pg != null) {
+      client.send(ClientMessages.MOSD_OP_REPLY, d.epoch(), MOSDOpReply.newBuilder().setTid(op.getTid())
+          .setData(ByteString.copyFromUtf8(PgQuery.json(pg, d.epoch()))).setMapEpoch((int) d.epoch()).build());
+      return;
+    }
     if (pg == null || !pg.isPrimary()) {
       reply(client, op.getTid(), ClientMessages.EAGAIN, "osd." + d.whoami() + " is not the primary of " + pgid
           + " at e" + d.epoch(), null);
