@@ -386,6 +386,16 @@ full_pgid() { # POOL PGID -> POOLID.SEED (PGID may already be full)
   if [[ $2 == *.* ]]; then echo "$2"; else echo "$(get_pool_id "$1").$2"; fi
 }
 
+# get_pg POOL OBJ: the PG an object maps to (osdctl osd map), e.g. 1.3.
+get_pg() {
+  osdctl --json osd map "$1" "$2" | json_get 'd["pgid"]'
+}
+
+# get_osds POOL OBJ: the object's acting OSDs, space separated, primary first.
+get_osds() {
+  osdctl --json osd map "$1" "$2" | json_get 'd["acting"]' | paste -sd' '
+}
+
 # get_primary POOL PGID: the PG's acting primary (PGID as 1.a, or just a within POOL).
 get_primary() {
   local pgid p
@@ -582,6 +592,19 @@ test_wait_for_clean() {
   # A pool that needs two replicas cannot become clean with one OSD.
   create_pool two 2 2 2 || return 1
   ! WAIT_FOR_CLEAN_TIMEOUT=3 wait_for_clean || return 1
+  teardown "$dir" || return 1
+}
+
+test_get_pg() {
+  local dir=$1 pg
+  setup "$dir" || return 1
+  POOL_SIZE=1 run_mon "$dir" 0 --objectstore memory || return 1
+  run_osd "$dir" 0 || return 1
+  create_pool rbd 8 1 1 || return 1
+  pg="$(get_pg rbd someobject)" || return 1
+  [[ $pg =~ ^$(get_pool_id rbd)\.[0-7]$ ]] || return 1
+  [ "$(get_osds rbd someobject)" = 0 ] || return 1
+  ! get_pg nopool someobject 2>/dev/null || return 1
   teardown "$dir" || return 1
 }
 
