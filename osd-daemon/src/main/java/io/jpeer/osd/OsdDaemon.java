@@ -284,7 +284,7 @@ public final class OsdDaemon implements AutoCloseable {
     PgMissing missing;
     try {
       var loaded = PgStateStore.load(store, coll);
-      Transaction t = new Transaction();
+      Transaction t = new Transaction().sync(false);
       if (loaded.isPresent()) {
         info = loaded.get().info();
         pgLog = loaded.get().log();
@@ -364,7 +364,9 @@ public final class OsdDaemon implements AutoCloseable {
   }
 
   private void persist(Pg pg, Effect.Persist p, Transaction into) {
-    Transaction t = into != null ? into : new Transaction();
+    // Peering state needs atomicity, not an fsync per PG: RocksDB's WAL survives a killed process,
+    // and a client write that joins this transaction makes it synced anyway.
+    Transaction t = into != null ? into : new Transaction().sync(false);
     String coll = pg.pgid().toString();
     PgLog old = pg.persistedLog;
     PgLog now = p.log();
