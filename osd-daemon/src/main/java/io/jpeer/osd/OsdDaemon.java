@@ -282,6 +282,7 @@ public final class OsdDaemon implements AutoCloseable {
     PgInfo info;
     PgLog pgLog;
     PgMissing missing;
+    PastIntervals past = PastIntervals.EMPTY;
     try {
       var loaded = PgStateStore.load(store, coll);
       Transaction t = new Transaction().sync(false);
@@ -289,6 +290,7 @@ public final class OsdDaemon implements AutoCloseable {
         info = loaded.get().info();
         pgLog = loaded.get().log();
         missing = loaded.get().missing();
+        past = loaded.get().pastIntervals();
       } else {
         info = PgInfo.created(pg, e);
         pgLog = PgLog.EMPTY;
@@ -303,7 +305,9 @@ public final class OsdDaemon implements AutoCloseable {
       log.error("pg {} e{} cannot load or create its stored state: {}", pg, e, ex.getMessage());
       return null;
     }
-    PeeringMachine m = new PeeringMachine(pg, whoami, view, info, pgLog, missing, PastIntervals.EMPTY, machineConfig);
+    // Intervals this OSD lived through are kept; the ones it missed while down are not replayed
+    // from old maps (yet): the primaries that stayed up hold them.
+    PeeringMachine m = new PeeringMachine(pg, whoami, view, info, pgLog, missing, past, machineConfig);
     PgMapping mp = m.mapping();
     log.info("pg {} e{} created here: up {} acting {} primary {}", pg, e, mp.up(), mp.acting(), mp.actingPrimary());
     Pg created = new Pg(pg, m);
@@ -380,6 +384,10 @@ public final class OsdDaemon implements AutoCloseable {
       PgStateStore.putAll(t, coll, p.info(), now, p.missing());
     }
     pg.persistedLog = now;
+    if (p.pastIntervals() != pg.persistedPastIntervals) {
+      PgStateStore.putPastIntervals(t, coll, p.pastIntervals());
+      pg.persistedPastIntervals = p.pastIntervals();
+    }
     if (into == null) {
       try {
         store.apply(t);

@@ -25,6 +25,7 @@ public final class Pg {
   private final ArrayDeque<StateVisit> history = new ArrayDeque<>();
   /** The log as last stored, so most changes store only the new entries. */
   io.jpeer.core.types.PgLog persistedLog;
+  io.jpeer.core.interval.PastIntervals persistedPastIntervals;
 
   Pg(PgId pgid, PeeringMachine machine) {
     this.pgid = pgid;

@@ -6,7 +6,10 @@ import io.jpeer.core.types.LogEntry;
 import io.jpeer.core.types.PgInfo;
 import io.jpeer.core.types.PgLog;
 import io.jpeer.core.types.PgMissing;
+import io.jpeer.core.interval.PastIntervals;
 import io.jpeer.osd.wire.CoreCodec;
+import io.jpeer.osd.wire.PeeringWire;
+import io.jpeer.proto.peering.PastIntervalsProto;
 import io.jpeer.osd.wire.WireException;
 import io.jpeer.proto.peering.LogEntryProto;
 import io.jpeer.proto.peering.MissingItemProto;
@@ -31,13 +34,14 @@ public final class PgStateStore {
   static final String INFO = "_info";
   static final String LOG_BOUNDS = "_log";
   static final String MISSING_FLAGS = "_missing";
+  static final String PAST_INTERVALS = "_past_intervals";
   static final String LOG_PREFIX = "log.";
   static final String LOG_END = "log/";
   static final String MISSING_PREFIX = "missing.";
   static final String MISSING_END = "missing/";
 
   /** A PG's state as loaded. */
-  public record Loaded(PgInfo info, PgLog log, PgMissing missing) {}
+  public record Loaded(PgInfo info, PgLog log, PgMissing missing, PastIntervals pastIntervals) {}
 
   private PgStateStore() {}
 
@@ -82,6 +86,10 @@ public final class PgStateStore {
         .setIsDelete(it.isDelete()).build().toByteArray()));
   }
 
+  public static void putPastIntervals(Transaction t, String coll, PastIntervals pi) {
+    t.omapSet(coll, PAST_INTERVALS, PeeringWire.pastIntervals(pi).toByteArray());
+  }
+
   /** Everything of a PG in one transaction (creation, or after a full rewrite). */
   public static void putAll(Transaction t, String coll, PgInfo info, PgLog log, PgMissing missing) {
     putInfo(t, coll, info);
@@ -112,8 +120,10 @@ public final class PgStateStore {
         items.add(MissingItemProto.parseFrom(v));
       }
       missing.addAllItems(items);
+      PastIntervals pi = PeeringWire.pastIntervals(PastIntervalsProto.parseFrom(
+          store.omapGet(coll, PAST_INTERVALS).orElse(new byte[0])));
       return Optional.of(new Loaded(info, CoreCodec.log(log.build(), coll + "/log"),
-          CoreCodec.missing(missing.build(), coll + "/missing")));
+          CoreCodec.missing(missing.build(), coll + "/missing"), pi));
     } catch (InvalidProtocolBufferException | WireException e) {
       throw new StoreException("pg " + coll + ": stored state is corrupt: " + e.getMessage());
     }
