@@ -266,9 +266,9 @@ public final class PgLogs {
         }
       }
       info = info.withLastUpdate(primaryInfo.lastUpdate());
-      if (missing.isEmpty()) {
-        info = info.withLastComplete(info.lastUpdate());
-      }
+    }
+    if (missing.isEmpty()) {
+      info = info.withLastComplete(info.lastUpdate()); // as Ceph's activate(), whether or not entries were sent
     }
     return new LogResult.Activated(info, missing.build());
   }
