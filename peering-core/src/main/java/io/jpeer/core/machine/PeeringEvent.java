@@ -25,6 +25,15 @@ public sealed interface PeeringEvent {
 
   record AllReplicasRecovered() implements PeeringEvent {}
 
+  /** The runtime's recovery reservation was granted (local and remote): recovery may run. */
+  record RecoveryReserved() implements PeeringEvent {}
+
+  /** The runtime's backfill reservation was granted: backfill may run. */
+  record BackfillReserved() implements PeeringEvent {}
+
+  /** Every backfill target is complete. */
+  record Backfilled() implements PeeringEvent {}
+
   /**
    * A client write the primary ordered (or a replica received from it): append the entry to the
    * log. Only an active PG takes it; the runtime stores the object data in the same transaction.

@@ -2,6 +2,8 @@ package io.jpeer.core.machine;
 
 import static io.jpeer.core.machine.PeeringStateName.ACTIVATING;
 import static io.jpeer.core.machine.PeeringStateName.ACTIVE;
+import static io.jpeer.core.machine.PeeringStateName.BACKFILLING;
+import static io.jpeer.core.machine.PeeringStateName.RECOVERING;
 import static io.jpeer.core.machine.PeeringStateName.CLEAN;
 import static io.jpeer.core.machine.PeeringStateName.DOWN;
 import static io.jpeer.core.machine.PeeringStateName.GET_INFO;
@@ -314,6 +316,12 @@ public final class PeeringMachine {
       if (state == WAIT_LOCAL_BACKFILL_RESERVED) {
         s.add("backfill_wait");
       }
+      if (state == RECOVERING) {
+        s.add("recovering");
+      }
+      if (state == BACKFILLING) {
+        s.add("backfilling");
+      }
       if (isPrimary() && (!missing.isEmpty() || peerMissing.values().stream().anyMatch(m -> !m.isEmpty()))) {
         s.add("degraded");
       }
@@ -537,7 +545,36 @@ public final class PeeringMachine {
           return true;
         }
         return null;
-      case CLEAN, WAIT_LOCAL_RECOVERY_RESERVED, WAIT_LOCAL_BACKFILL_RESERVED:
+      case WAIT_LOCAL_RECOVERY_RESERVED:
+        if (ev instanceof PeeringEvent.RecoveryReserved) {
+          transit(RECOVERING);
+          return true;
+        }
+        return null;
+      case WAIT_LOCAL_BACKFILL_RESERVED:
+        if (ev instanceof PeeringEvent.BackfillReserved) {
+          transit(BACKFILLING);
+          return true;
+        }
+        return null;
+      case RECOVERING:
+        if (ev instanceof PeeringEvent.AllReplicasRecovered) {
+          transit(RECOVERED);
+          return true;
+        }
+        if (ev instanceof PeeringEvent.RequestBackfill) {
+          transit(WAIT_LOCAL_BACKFILL_RESERVED);
+          return true;
+        }
+        return null;
+      case BACKFILLING:
+        if (ev instanceof PeeringEvent.Backfilled) {
+          backfillTargets.clear();
+          transit(RECOVERED);
+          return true;
+        }
+        return null;
+      case CLEAN:
         return null;
       case STRAY:
         return reactStray(ev);
@@ -1343,6 +1380,33 @@ public final class PeeringMachine {
     }
   }
 
+  /**
+   * Ceph's missing_loc as search_for_missing fills it: for each object the primary or an acting
+   * peer lacks, the OSDs known to hold the needed version (their last_update reaches it, it is
+   * within their last_backfill and not in their missing set). An object with no location is
+   * unfound.
+   */
+  public Map<String, Set<Integer>> missingLocations() {
+    TreeMap<String, PgMissing.Item> needed = new TreeMap<>(missing.items());
+    peerMissing.forEach((osd, pm) -> pm.items().forEach(needed::putIfAbsent));
+    TreeMap<Integer, PgInfo> infos = allInfo();
+    Map<Integer, PgMissing> missings = new TreeMap<>(peerMissing);
+    missings.put(whoami, missing);
+    Map<String, Set<Integer>> locations = new TreeMap<>();
+    needed.forEach((oid, item) -> {
+      TreeSet<Integer> where = new TreeSet<>();
+      infos.forEach((osd, i) -> {
+        PgMissing m = missings.get(osd);
+        if (!item.isDelete() && i.lastUpdate().atLeast(item.need())
+            && ObjectNames.withinBackfill(oid, i.lastBackfill()) && (m == null || !m.isMissing(oid))) {
+          where.add(osd);
+        }
+      });
+      locations.put(oid, where);
+    });
+    return locations;
+  }
+
   /** Whether client writes may go ahead: an active primary with at least min_size shards. */
   public boolean acceptsWrites() {
     return isPrimary() && state.isWithin(ACTIVE) && allReplicasActivated && activatedActive;
@@ -1417,8 +1481,10 @@ public final class PeeringMachine {
       return true;
     }
     if (ev instanceof MLogRec l) {
-      // An answer to a search for unfound objects: note what the peer has.
+      // An answer to a search for unfound objects (search_for_missing): what the peer holds
+      // becomes a possible location for what we need.
       peerInfo.putIfAbsent(l.from(), l.msg().info());
+      peerMissing.putIfAbsent(l.from(), l.msg().missing());
       return true;
     }
     if (ev instanceof PeeringEvent.ActMap) {

@@ -24,6 +24,8 @@ public enum PeeringStateName {
   CLEAN("Clean", ACTIVE),
   WAIT_LOCAL_RECOVERY_RESERVED("WaitLocalRecoveryReserved", ACTIVE),
   WAIT_LOCAL_BACKFILL_RESERVED("WaitLocalBackfillReserved", ACTIVE),
+  RECOVERING("Recovering", ACTIVE),
+  BACKFILLING("Backfilling", ACTIVE),
   STRAY("Stray", STARTED),
   REPLICA_ACTIVE("ReplicaActive", STARTED),
   REP_NOT_RECOVERING("RepNotRecovering", REPLICA_ACTIVE);

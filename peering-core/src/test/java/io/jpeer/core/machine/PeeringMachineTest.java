@@ -80,6 +80,17 @@ class PeeringMachineTest {
     // Recovery is not simulated: the primary waits for its reservation.
     assertThat(sim.lastState(0)).isEqualTo("Started/Primary/Active/WaitLocalRecoveryReserved");
     assertThat(sim.shards().get(2).missing().items()).containsOnlyKeys("a", "c"); // the replica agrees
+    // search_for_missing: both objects can come from osd.0 and osd.1, which hold the newest versions.
+    assertThat(sim.finalPrimary().missingLocations()).containsEntry("a", java.util.Set.of(0, 1))
+        .containsEntry("c", java.util.Set.of(0, 1));
+    // The runtime grants the reservation, recovers, and the PG ends clean.
+    PeeringMachine p = sim.finalPrimary();
+    p.handle(new PeeringEvent.RecoveryReserved());
+    assertThat(p.stateName()).isEqualTo("Started/Primary/Active/Recovering");
+    assertThat(p.pgStateString()).isEqualTo("active+recovering+degraded");
+    p.handle(new PeeringEvent.AllReplicasRecovered());
+    assertThat(p.stateName()).isEqualTo("Started/Primary/Active/Clean");
+    assertThat(p.unhandledEvents()).isZero();
   }
 
   @Test
