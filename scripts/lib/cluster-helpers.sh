@@ -225,6 +225,23 @@ create_pool() {
   osdctl pool create "$@" || return 1
 }
 
+# run_with_free_ports DIR [TEST_...]: the usual run() of a test file. Picks a free mon port and a
+# free block of OSD ports, then runs each TEST_ function of the file (or the ones named), each in
+# a fresh setup/teardown of DIR.
+run_with_free_ports() {
+  local dir=$1
+  shift
+  export MON_PORT OSD_PORT_BASE
+  MON_PORT="$(get_free_port)" || return 1
+  OSD_PORT_BASE="$(get_free_port_block 100)" || return 1
+  local funcs=${*:-$(declare -F | awk '$3 ~ /^TEST_/ { print $3 }')}
+  for func in $funcs; do
+    setup "$dir" || return 1
+    "$func" "$dir" || return 1
+    teardown "$dir" || return 1
+  done
+}
+
 # ---------------------------------------------------------------- queries
 
 # osdctl ARGS...: the real osdctl against the cluster in JPEER_DIR.
