@@ -1,6 +1,6 @@
 # Sourced by scripts/*: finds the project root and the runnable jar, building it when missing
 # or older than any source file. Build output goes to stderr so stdout stays for results.
-JPEER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export JPEER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JPEER_JAR="$JPEER_ROOT/osd-daemon/target/jpeer.jar"
 
 jpeer_needs_build() {
