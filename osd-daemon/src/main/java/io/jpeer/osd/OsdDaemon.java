@@ -122,7 +122,13 @@ public final class OsdDaemon implements AutoCloseable {
           + e.getMessage());
     }
     log.info("osd.{} {} at {} (data {})", id, fresh ? "created" : "starting", d.addr, cfg.osdData());
-    d.monc.subscribe(0, m -> d.thread.execute(() -> d.handleMap(m)));
+    // Catch up from the last epoch this OSD applied, so its PGs see every interval it was down for
+    // (Ceph's OSDs replay old maps the same way); a new OSD starts from the newest map.
+    long from = d.storedEpoch();
+    if (from > 0) {
+      log.info("osd.{} catching up on maps from e{}", id, from);
+    }
+    d.monc.subscribe(from, m -> d.thread.execute(() -> d.handleMap(m)));
     d.monc.boot(id, d.addr, d.nonce, 0, 0);
     long hb = Math.max(10, cfg.osdHeartbeatInterval().toMillis());
     d.thread.scheduleWithFixedDelay(d::heartbeatTick, hb, hb, TimeUnit.MILLISECONDS);
@@ -135,6 +141,36 @@ public final class OsdDaemon implements AutoCloseable {
 
   public int id() {
     return whoami;
+  }
+
+  private static final String META = "meta";
+  private static final String META_EPOCH = "osdmap_epoch";
+
+  /** The last map epoch this OSD applied (0: none), from its store. */
+  private long storedEpoch() {
+    try {
+      if (!store.collectionExists(META)) {
+        return 0;
+      }
+      return store.omapGet(META, META_EPOCH).map(b -> Long.parseLong(new String(b, java.nio.charset.StandardCharsets.UTF_8)))
+          .orElse(0L);
+    } catch (StoreException | NumberFormatException e) {
+      log.warn("osd.{} cannot read its last map epoch ({}); starting from the newest map", whoami, e.getMessage());
+      return 0;
+    }
+  }
+
+  private void saveEpoch(long epoch) {
+    try {
+      Transaction t = new Transaction().sync(false);
+      if (!store.collectionExists(META)) {
+        t.createCollection(META);
+      }
+      t.omapSet(META, META_EPOCH, Long.toString(epoch).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      store.apply(t);
+    } catch (StoreException e) {
+      log.error("osd.{} cannot record map epoch {}: {}", whoami, epoch, e.getMessage());
+    }
   }
 
   public InetSocketAddress addr() {
@@ -247,14 +283,29 @@ public final class OsdDaemon implements AutoCloseable {
       }
     }
     for (PgId pg : new ArrayList<>(pgs.keySet())) {
-      if (!mine.contains(pg)) {
-        log.info("pg {} e{} no longer maps here; dropped", pg, next.epoch());
+      if (!next.pgExists(pg)) {
+        log.info("pg {} e{} its pool is gone; dropped", pg, next.epoch());
         pgs.remove(pg);
       } else {
+        // A PG that no longer maps here stays (a stray, as in Ceph) while it holds data: it may
+        // have the only copy of something, and its intervals must keep being tracked.
         feed(pgs.get(pg), new PeeringEvent.AdvMap(view));
       }
     }
     List<Pg> created = new ArrayList<>();
+    if (prev == null) {
+      // First map since start: every PG this OSD stores comes back, mapped here or not.
+      try {
+        for (String coll : store.listCollections()) {
+          PgId stored = parsePgid(coll);
+          if (stored != null && next.pgExists(stored)) {
+            mine.add(stored);
+          }
+        }
+      } catch (StoreException e) {
+        log.error("osd.{} cannot list its stored PGs: {}", whoami, e.getMessage());
+      }
+    }
     for (PgId pg : mine) {
       if (!pgs.containsKey(pg)) {
         Pg p = createPg(pg, view);
@@ -270,6 +321,7 @@ public final class OsdDaemon implements AutoCloseable {
     for (Pg p : new ArrayList<>(pgs.values())) {
       feed(p, new PeeringEvent.ActMap());
     }
+    saveEpoch(next.epoch());
     List<PeeringMessage> ready = new ArrayList<>();
     waitingForMap.removeIf(m -> m.epochSent() <= next.epoch() && ready.add(m));
     ready.forEach(this::deliverPeering);
@@ -297,8 +349,10 @@ public final class OsdDaemon implements AutoCloseable {
         missing = PgMissing.of(true, java.util.Map.of());
         t.createCollection(coll);
       }
-      PgHistory h = info.history().withSameSince(e, e, e);
-      info = info.withHistory(h);
+      long sis = info.history().sameIntervalSince();
+      if (loaded.isEmpty() || sis == 0 || sis > e) { // (sis > e: stored just before a crash, epoch not yet)
+        info = info.withHistory(info.history().withSameSince(e, e, e));
+      }
       PgStateStore.putAll(t, coll, info, pgLog, missing);
       store.apply(t);
     } catch (StoreException ex) {
@@ -313,6 +367,14 @@ public final class OsdDaemon implements AutoCloseable {
     Pg created = new Pg(pg, m);
     created.persistedLog = pgLog;
     return created;
+  }
+
+  private static PgId parsePgid(String coll) {
+    try {
+      return coll.matches("\\d+\\.[0-9a-f]+") ? PgId.parse(coll) : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Runs one event through a PG's machine and carries out its effects, in order. */
