@@ -238,6 +238,11 @@ public final class Config {
     return get(Options.OSD_OBJECTSTORE);
   }
 
+  /** Fault injection for tests: writes stay on the primary (divergent entries on demand). */
+  public boolean osdDebugDropRepop() {
+    return get(Options.OSD_DEBUG_DROP_REPOP);
+  }
+
   public int osdRecoveryMaxActive() {
     return get(Options.OSD_RECOVERY_MAX_ACTIVE);
   }

@@ -49,6 +49,13 @@ public final class Options {
       "OSD data directory (object store)");
   public static final ConfigOption<String> OSD_OBJECTSTORE = add("osd_objectstore", "rocksdb",
       s -> oneOf(s, Set.of("rocksdb", "memory")), "object store: rocksdb or memory");
+  public static final ConfigOption<Boolean> OSD_DEBUG_DROP_REPOP = add("osd_debug_drop_repop", "false",
+      s -> {
+        if (!s.equals("true") && !s.equals("false")) {
+          throw new IllegalArgumentException("'" + s + "' is not true or false");
+        }
+        return Boolean.parseBoolean(s);
+      }, "testing only: the primary logs and applies writes but never sends them to replicas");
   public static final ConfigOption<Integer> OSD_RECOVERY_MAX_ACTIVE = add("osd_recovery_max_active", "3",
       s -> intIn(s, 1, 1000), "recovery ops in flight per OSD");
   public static final ConfigOption<Integer> OSD_MIN_PG_LOG_ENTRIES = add("osd_min_pg_log_entries", "250",

@@ -75,6 +75,7 @@ public final class OsdDaemon implements AutoCloseable {
   private final TreeMap<PgId, Pg> pgs = new TreeMap<>();
   private final Map<Integer, Long> peerUpFrom = new HashMap<>();
   private boolean booted;
+  private long startEpoch; // the last epoch applied before this start: an up_from at or below it is a past life
   private final WritePath writes = new WritePath(new WritePathAccess());
   private long upThruWanted;
   private final List<PeeringMessage> waitingForMap = new ArrayList<>();
@@ -125,6 +126,7 @@ public final class OsdDaemon implements AutoCloseable {
     // Catch up from the last epoch this OSD applied, so its PGs see every interval it was down for
     // (Ceph's OSDs replay old maps the same way); a new OSD starts from the newest map.
     long from = d.storedEpoch();
+    d.startEpoch = from;
     if (from > 0) {
       log.info("osd.{} catching up on maps from e{}", id, from);
     }
@@ -253,7 +255,8 @@ public final class OsdDaemon implements AutoCloseable {
     map = next;
     published = next;
     log.debug("osd.{} applied map e{}", whoami, next.epoch());
-    boolean upNow = next.isUp(whoami) && (addr.getHostString() + ":" + addr.getPort()).equals(next.addr(whoami));
+    boolean upNow = next.isUp(whoami) && next.upFrom(whoami) > startEpoch
+        && (addr.getHostString() + ":" + addr.getPort()).equals(next.addr(whoami));
     if (upNow && !booted) {
       booted = true;
       log.info("osd.{} e{} is up (up_from {})", whoami, next.epoch(), next.upFrom(whoami));
@@ -480,6 +483,21 @@ public final class OsdDaemon implements AutoCloseable {
     messenger.send(new EntityName("osd", m.to()), a, enc.type(), map.epoch(), enc.body());
   }
 
+  /**
+   * A query for a PG this OSD does not hold (Ceph's handle_pg_query_nopg): an INFO query gets an
+   * empty ("does not exist") info, a LOG query an empty log, so the primary need not wait for us.
+   */
+  private void answerWithoutPg(PeeringMessage.Query q) {
+    PgInfo empty = PgInfo.empty(q.pgid());
+    PeeringMessage reply = q.type() == PeeringMessage.QueryType.INFO
+        ? new PeeringMessage.Notify(q.pgid(), q.epochSent(), map.epoch(), empty, PastIntervals.EMPTY, whoami, q.from())
+        : new PeeringMessage.Log(q.pgid(), map.epoch(), q.epochSent(), empty, PgLog.EMPTY,
+            PgMissing.of(true, java.util.Map.of()), PastIntervals.EMPTY, whoami, q.from());
+    log.info("pg {} e{} not here: answering osd.{}'s {} query with an empty info", q.pgid(), map.epoch(), q.from(),
+        q.type());
+    sendPeering(reply);
+  }
+
   /** A peering message, on the daemon thread: held until we have its map, then to its PG. */
   private void deliverPeering(PeeringMessage m) {
     if (map == null || m.epochSent() > map.epoch()) {
@@ -490,8 +508,12 @@ public final class OsdDaemon implements AutoCloseable {
     }
     Pg pg = pgs.get(m.pgid());
     if (pg == null) {
-      log.debug("osd.{} e{} {} for pg {} which is not here; ignored", whoami, map.epoch(),
-          m.getClass().getSimpleName(), m.pgid());
+      if (m instanceof PeeringMessage.Query q) {
+        answerWithoutPg(q);
+      } else {
+        log.debug("osd.{} e{} {} for pg {} which is not here; ignored", whoami, map.epoch(),
+            m.getClass().getSimpleName(), m.pgid());
+      }
       return;
     }
     log.debug("pg {} e{} received {} from osd.{}", m.pgid(), map.epoch(), m.getClass().getSimpleName(), m.from());
@@ -650,6 +672,11 @@ public final class OsdDaemon implements AutoCloseable {
     @Override
     public void feed(Pg pg, PeeringEvent ev, Transaction tx) {
       OsdDaemon.this.feed(pg, ev, tx);
+    }
+
+    @Override
+    public boolean dropRepops() {
+      return cfg.osdDebugDropRepop();
     }
 
     @Override

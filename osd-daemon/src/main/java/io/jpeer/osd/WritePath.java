@@ -54,6 +54,9 @@ final class WritePath {
     void feed(Pg pg, PeeringEvent ev, Transaction tx);
 
     void sendToOsd(int osd, int type, com.google.protobuf.Message body);
+
+    /** Fault injection (osd_debug_drop_repop). */
+    boolean dropRepops();
   }
 
   private record Waiting(Connection client, MOSDOp op) {}
@@ -190,6 +193,10 @@ final class WritePath {
     inFlight.put(repTid, new InFlight(client, op.getTid(), pg.pgid(), version, replicas));
     MOSDRepOp rep = MOSDRepOp.newBuilder().setPgid(coll).setRepTid(repTid).setEntry(CoreCodec.entry(entry))
         .setData(ByteString.copyFrom(data)).setMapEpoch((int) d.epoch()).build();
+    if (d.dropRepops()) {
+      log.warn("pg {} e{} osd_debug_drop_repop: {} stays on this OSD only", pg.pgid(), d.epoch(), version);
+      return;
+    }
     for (int r : replicas) {
       d.sendToOsd(r, OsdMessages.MOSD_REPOP, rep);
     }
@@ -214,8 +221,8 @@ final class WritePath {
       PgId pgid = PgId.parse(rep.getPgid());
       Pg pg = d.pg(pgid);
       LogEntry entry = CoreCodec.entry(rep.getEntry(), "MOSDRepOp.entry");
-      if (pg == null || pg.isPrimary()) {
-        result = ClientMessages.EAGAIN;
+      if (pg == null || pg.isPrimary() || rep.getMapEpoch() < pg.machine().lastPeeringReset()) {
+        result = ClientMessages.EAGAIN; // not ours, or sent in an interval that has ended
       } else {
         applyEntry(pg, entry, rep.getData().toByteArray());
       }
