@@ -209,6 +209,11 @@ public final class Config {
     return get(Options.OSD_HEARTBEAT_INTERVAL);
   }
 
+  /** Fault injection for tests: how long the monitor holds an up_thru grant. */
+  public Duration monDebugUpThruDelay() {
+    return get(Options.MON_DEBUG_UP_THRU_DELAY);
+  }
+
   public Duration osdHeartbeatGrace() {
     return get(Options.OSD_HEARTBEAT_GRACE);
   }

@@ -35,6 +35,8 @@ public final class Options {
       s -> intIn(s, 1, 65536), "pg_num of a new pool");
   public static final ConfigOption<Duration> OSD_HEARTBEAT_INTERVAL = timed("osd_heartbeat_interval", "6",
       "how often an OSD pings its peers");
+  public static final ConfigOption<Duration> MON_DEBUG_UP_THRU_DELAY = timed("mon_debug_up_thru_delay", "0",
+      "testing only: hold each up_thru grant this long (to watch PGs wait in WaitUpThru)");
   public static final ConfigOption<Duration> OSD_HEARTBEAT_GRACE = timed("osd_heartbeat_grace", "20",
       "silence after which a peer is reported failed, and the monitor's wait before marking down");
   public static final ConfigOption<Integer> MON_OSD_MIN_DOWN_REPORTERS = add("mon_osd_min_down_reporters", "2",

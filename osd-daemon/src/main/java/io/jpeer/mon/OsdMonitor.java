@@ -420,6 +420,15 @@ final class OsdMonitor {
   // ---- up_thru, pg_temp, stats -------------------------------------------------------------
 
   private void alive(EntityName from, MOSDAlive m) {
+    Duration hold = cfg.monDebugUpThruDelay();
+    if (!hold.isZero()) {
+      thread.schedule(() -> grantAlive(from, m), hold.toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    }
+    grantAlive(from, m);
+  }
+
+  private void grantAlive(EntityName from, MOSDAlive m) {
     int id = osdSender(from, "MOSDAlive");
     if (id < 0) {
       return;

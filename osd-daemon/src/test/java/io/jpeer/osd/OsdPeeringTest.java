@@ -76,4 +76,25 @@ class OsdPeeringTest {
           "Started/Primary/Peering/GetMissing", "Started/Primary/Active/Activating");
     }
   }
+
+  @Test
+  void aPrimaryWhoseUpThruIsStaleWaitsInWaitUpThruUntilTheMonitorGrantsIt() throws Exception {
+    try (MiniCluster c = MiniCluster.start(dir, 3, Map.of("mon_debug_up_thru_delay", "0.5"))) {
+      c.command("pool create", Map.of("pool", "rbd", "pg_num", "4", "size", "3"));
+      int[] all = {0, 1, 2};
+      c.waitFor("every PG clean", () -> allPrimariesIn(c, all, "Started/Primary/Active/Clean"),
+          () -> describe(c, all));
+      List<String> seen = new ArrayList<>();
+      for (int id : all) {
+        c.osd(id).pgHistories().values().forEach(h -> h.forEach(v -> seen.add(v.state())));
+      }
+      assertThat(seen).contains("Started/Primary/Peering/WaitUpThru");
+      for (int id : all) {
+        c.osd(id).machines().values().stream().filter(m -> m.isPrimary()).forEach(m -> {
+          assertThat(m.rounds().get(m.rounds().size() - 1).needUpThru()).isTrue();
+          assertThat(c.map().upThru(id)).isGreaterThanOrEqualTo(m.info().history().sameIntervalSince());
+        });
+      }
+    }
+  }
 }

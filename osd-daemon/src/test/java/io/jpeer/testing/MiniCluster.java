@@ -30,15 +30,25 @@ public final class MiniCluster implements AutoCloseable {
   private final MonClient admin;
   private io.jpeer.client.RadosClient rados;
 
-  private MiniCluster(Path dir, Monitor mon) {
+  private final Map<String, String> extra;
+
+  private MiniCluster(Path dir, Monitor mon, Map<String, String> extra) {
+    this.extra = extra;
     this.dir = dir;
     this.mon = mon;
     this.admin = new MonClient(new EntityName("client", 1), FSID, mon.address(), MessengerConfig.defaults());
   }
 
   public static MiniCluster start(Path dir, int numOsds) throws Exception {
-    Monitor mon = Monitor.start(Config.defaults("mon", "0", common(dir, "127.0.0.1:0")));
-    MiniCluster c = new MiniCluster(dir, mon);
+    return start(dir, numOsds, Map.of());
+  }
+
+  /** As {@link #start(Path, int)}, with config overrides for every daemon. */
+  public static MiniCluster start(Path dir, int numOsds, Map<String, String> extra) throws Exception {
+    Map<String, String> monCfg = common(dir, "127.0.0.1:0");
+    monCfg.putAll(extra);
+    Monitor mon = Monitor.start(Config.defaults("mon", "0", monCfg));
+    MiniCluster c = new MiniCluster(dir, mon, extra);
     try {
       for (int i = 0; i < numOsds; i++) {
         c.startOsd(i);
@@ -67,6 +77,7 @@ public final class MiniCluster implements AutoCloseable {
   private Config osdConfig(int id) throws Exception {
     Map<String, String> o = common(dir, "127.0.0.1:" + mon.address().getPort());
     o.put("osd_data", dir.resolve("osd." + id).toString());
+    o.putAll(extra);
     return Config.defaults("osd", Integer.toString(id), o);
   }
 
