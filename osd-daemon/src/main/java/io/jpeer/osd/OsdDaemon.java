@@ -321,8 +321,13 @@ public final class OsdDaemon implements AutoCloseable {
     for (Pg p : created) {
       feed(p, new PeeringEvent.Initialize());
     }
-    for (Pg p : new ArrayList<>(pgs.values())) {
-      feed(p, new PeeringEvent.ActMap());
+    // Catching up on several epochs, the PGs advance through each (AdvMap) and act once on the
+    // newest (ActMap), as Ceph's OSD does: no peering work for maps already superseded.
+    OsdMap newest = monc.latestMap();
+    if (newest == null || newest.epoch() <= next.epoch()) {
+      for (Pg p : new ArrayList<>(pgs.values())) {
+        feed(p, new PeeringEvent.ActMap());
+      }
     }
     saveEpoch(next.epoch());
     List<PeeringMessage> ready = new ArrayList<>();
@@ -369,6 +374,8 @@ public final class OsdDaemon implements AutoCloseable {
     log.info("pg {} e{} created here: up {} acting {} primary {}", pg, e, mp.up(), mp.acting(), mp.actingPrimary());
     Pg created = new Pg(pg, m);
     created.persistedLog = pgLog;
+    created.persistedInfo = info;
+    created.persistedMissing = missing;
     return created;
   }
 
@@ -442,13 +449,22 @@ public final class OsdDaemon implements AutoCloseable {
     boolean extends_ = old != null && now.tail().equals(old.tail()) && now.size() >= old.size()
         && (old.size() == 0 || now.entries().get(old.size() - 1).equals(old.entries().get(old.size() - 1)));
     if (extends_) {
-      PgStateStore.putInfo(t, coll, p.info());
-      PgStateStore.appendEntries(t, coll, now, now.entries().subList(old.size(), now.size()));
-      PgStateStore.putMissing(t, coll, p.missing());
+      // Only what changed: rewriting the missing set costs a range delete in RocksDB.
+      if (p.info() != pg.persistedInfo) {
+        PgStateStore.putInfo(t, coll, p.info());
+      }
+      if (now.size() > old.size() || !now.head().equals(old.head())) {
+        PgStateStore.appendEntries(t, coll, now, now.entries().subList(old.size(), now.size()));
+      }
+      if (!p.missing().equals(pg.persistedMissing)) {
+        PgStateStore.putMissing(t, coll, p.missing());
+      }
     } else {
       PgStateStore.putAll(t, coll, p.info(), now, p.missing());
     }
     pg.persistedLog = now;
+    pg.persistedInfo = p.info();
+    pg.persistedMissing = p.missing();
     if (p.pastIntervals() != pg.persistedPastIntervals) {
       PgStateStore.putPastIntervals(t, coll, p.pastIntervals());
       pg.persistedPastIntervals = p.pastIntervals();

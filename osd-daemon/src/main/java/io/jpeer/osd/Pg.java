@@ -26,6 +26,8 @@ public final class Pg {
   /** The log as last stored, so most changes store only the new entries. */
   io.jpeer.core.types.PgLog persistedLog;
   io.jpeer.core.interval.PastIntervals persistedPastIntervals;
+  io.jpeer.core.types.PgInfo persistedInfo;
+  io.jpeer.core.types.PgMissing persistedMissing;
 
   Pg(PgId pgid, PeeringMachine machine) {
     this.pgid = pgid;
