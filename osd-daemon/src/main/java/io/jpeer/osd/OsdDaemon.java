@@ -29,7 +29,6 @@ import io.jpeer.net.InboundMessage;
 import io.jpeer.net.MessageHandler;
 import io.jpeer.net.MessageRegistry;
 import io.jpeer.net.Messenger;
-import io.jpeer.net.MessengerConfig;
 import io.jpeer.proto.osd.MOSDPing;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -92,7 +91,7 @@ public final class OsdDaemon implements AutoCloseable {
       return t;
     });
     MessageRegistry reg = io.jpeer.client.ClientMessages.registerAll(OsdMessages.registerAll(new MessageRegistry()));
-    this.messenger = new Messenger(self, cfg.fsid(), MessengerConfig.defaults(), reg, new PeerHandler());
+    this.messenger = new Messenger(self, cfg.fsid(), MonClient.messengerConfig(cfg), reg, new PeerHandler());
     this.monc = MonClient.create(cfg, self);
     this.heartbeats = new Heartbeats(cfg.osdHeartbeatGrace());
   }

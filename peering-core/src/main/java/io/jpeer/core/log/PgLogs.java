@@ -7,7 +7,6 @@ import io.jpeer.core.types.PgInfo;
 import io.jpeer.core.types.PgLog;
 import io.jpeer.core.types.PgMissing;
 import io.jpeer.core.types.PgStats;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -293,16 +292,5 @@ public final class PgLogs {
 
   private static String range(PgLog l) {
     return "(" + l.tail() + "," + l.head() + "]";
-  }
-
-  /** Entries of {@code log} newer than {@code v}, oldest first. */
-  public static List<LogEntry> entriesAfter(PgLog log, Eversion v) {
-    List<LogEntry> out = new ArrayList<>();
-    for (LogEntry e : log.entries()) {
-      if (e.version().isAfter(v)) {
-        out.add(e);
-      }
-    }
-    return out;
   }
 }
