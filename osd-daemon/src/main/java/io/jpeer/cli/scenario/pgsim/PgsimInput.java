@@ -82,6 +82,7 @@ final class PgsimInput {
       }
       shards.done();
     }
+    in.checkIntervalBounds(top.at("map.past_intervals"));
     Obj cfg = top.optObject("config");
     if (cfg != null) {
       in.grantUpThru = cfg.bool("grant_up_thru", true);
@@ -99,6 +100,32 @@ final class PgsimInput {
     }
     top.done();
     return in;
+  }
+
+  /**
+   * Ceph's check_past_interval_bounds: the intervals must reach back to the primary's
+   * last_epoch_clean (or the pool's creation when it never went clean), and end just before the
+   * current interval.
+   */
+  private void checkIntervalBounds(String where) throws ScenarioException {
+    SimCluster.Shard primary = shards.get(mapping.actingPrimary());
+    PgHistory h = primary == null ? new PgHistory(1, 1, 0, 0, 0, 0, 0, 0, 0) : primary.info().history();
+    long required = h.lastEpochClean() != 0 ? h.lastEpochClean() : h.epochPoolCreated();
+    if (required >= sameIntervalSince) {
+      if (!intervals.isEmpty()) {
+        throw new ScenarioException(where, "must be empty: the required start " + required
+            + " is not before same_interval_since " + sameIntervalSince);
+      }
+      return;
+    }
+    if (intervals.isEmpty()) {
+      throw new ScenarioException(where, "missing: the intervals from the required start " + required
+          + " (the primary's last_epoch_clean or epoch_pool_created) to " + (sameIntervalSince - 1));
+    }
+    if (intervals.get(0).first() > required) {
+      throw new ScenarioException(where + "[0].first", intervals.get(0).first() + " starts after the required start "
+          + required + " (the primary's last_epoch_clean or epoch_pool_created)");
+    }
   }
 
   private static int osdKey(String k, String where) throws ScenarioException {
