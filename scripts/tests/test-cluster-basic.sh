@@ -6,17 +6,7 @@
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib/cluster-helpers.sh"
 
 run() {
-  local dir=$1
-  shift
-  export MON_PORT OSD_PORT_BASE
-  MON_PORT="$(get_free_port)" || return 1
-  OSD_PORT_BASE="$(get_free_port_block 100)" || return 1
-  local funcs=${*:-$(declare -F | awk '$3 ~ /^TEST_/ { print $3 }')}
-  for func in $funcs; do
-    setup "$dir" || return 1
-    "$func" "$dir" || return 1
-    teardown "$dir" || return 1
-  done
+  run_with_free_ports "$@"
 }
 
 # send_garbage PORT: three bad connections: an absurd length prefix, a frame whose payload is not
