@@ -81,6 +81,7 @@ public final class MonClient implements AutoCloseable {
   private long nextTid = 1;
   private boolean lostConnection;
   private volatile OsdMap latest;
+  private volatile long monitorNewest; // the newest epoch the monitor has said it has
   private volatile boolean closed;
 
   /** A client named {@code self} ("osd.3", "client.admin") for the cluster fsid at monAddr. */
@@ -144,6 +145,11 @@ public final class MonClient implements AutoCloseable {
     });
   }
 
+  /** The newest epoch the monitor has reported (in any MOSDMap), 0 before the first. */
+  public long monitorNewest() {
+    return monitorNewest;
+  }
+
   /** The newest map delivered so far, or null. */
   public OsdMap latestMap() {
     return latest;
@@ -196,7 +202,11 @@ public final class MonClient implements AutoCloseable {
       log.warn("dropping bad MOSDMap from the monitor: {}", e.getMessage());
       return;
     }
-    advance(Integer.toUnsignedLong(m.getNewest()));
+    long newest = Integer.toUnsignedLong(m.getNewest());
+    if (newest > monitorNewest) {
+      monitorNewest = newest;
+    }
+    advance(newest);
   }
 
   /** Delivers every epoch that is now contiguous; asks for a gap if later epochs wait. */

@@ -74,6 +74,7 @@ public final class OsdDaemon implements AutoCloseable {
   private final TreeMap<PgId, Pg> pgs = new TreeMap<>();
   private final Map<Integer, Long> peerUpFrom = new HashMap<>();
   private boolean booted;
+  private boolean bootSent;
   private long startEpoch; // the last epoch applied before this start: an up_from at or below it is a past life
   private final WritePath writes = new WritePath(new WritePathAccess());
   private long upThruWanted;
@@ -129,8 +130,9 @@ public final class OsdDaemon implements AutoCloseable {
     if (from > 0) {
       log.info("osd.{} catching up on maps from e{}", id, from);
     }
-    d.monc.subscribe(from, m -> d.thread.execute(() -> d.handleMap(m)));
-    d.monc.boot(id, d.addr, d.nonce, 0, 0);
+    // Boot only once caught up (Ceph's preboot): the PGs are loaded and have seen every old
+    // epoch before the monitor marks us up, so peering with us starts at once.
+    d.monc.subscribe(from, m -> d.onThread(() -> d.handleMap(m)));
     long hb = Math.max(10, cfg.osdHeartbeatInterval().toMillis());
     d.thread.scheduleWithFixedDelay(d::heartbeatTick, hb, hb, TimeUnit.MILLISECONDS);
     long beacon = Math.max(100, cfg.osdBeaconReportInterval().toMillis());
@@ -138,6 +140,21 @@ public final class OsdDaemon implements AutoCloseable {
     d.thread.scheduleWithFixedDelay(d::reportStats, STATS_INTERVAL.toMillis(), STATS_INTERVAL.toMillis(),
         TimeUnit.MILLISECONDS);
     return d;
+  }
+
+  /**
+   * Hands work to the daemon thread; once stopping, work that arrives (a peer's late message, a
+   * map) is dropped: the PGs are gone with the thread.
+   */
+  private void onThread(Runnable r) {
+    if (stopping) {
+      return;
+    }
+    try {
+      thread.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("osd.{} stopping; dropped work handed to the daemon thread", whoami);
+    }
   }
 
   public int id() {
@@ -268,6 +285,11 @@ public final class OsdDaemon implements AutoCloseable {
     updatePgs(prev, next);
     updateHeartbeatPeers(next);
     reportStats();
+    if (!bootSent && next.epoch() >= monc.monitorNewest()) {
+      bootSent = true;
+      log.info("osd.{} e{} caught up on maps; booting", whoami, next.epoch());
+      monc.boot(whoami, addr, nonce, 0, 0);
+    }
   }
 
   private static UpActing upActing(PgMapping m) {
@@ -420,7 +442,7 @@ public final class OsdDaemon implements AutoCloseable {
       } else if (e instanceof Effect.RequestPgTemp t) {
         monc.sendPgTemp(java.util.Map.of(pg.pgid(), t.osds()));
       } else if (e instanceof Effect.Queue q) {
-        thread.execute(() -> feed(pg, q.event()));
+        onThread(() -> feed(pg, q.event()));
       } else if (e instanceof Effect.StateEntered se) {
         pg.entered(se.state(), se.epoch(), now);
       } else if (e instanceof Effect.StateExited sx) {
@@ -708,15 +730,15 @@ public final class OsdDaemon implements AutoCloseable {
     @Override
     public void onMessage(Connection from, InboundMessage msg) {
       if (msg.body() instanceof io.jpeer.proto.client.MOSDOp op) {
-        thread.execute(() -> writes.handleOp(from, op));
+        onThread(() -> writes.handleOp(from, op));
         return;
       }
       if (msg.body() instanceof io.jpeer.proto.client.MOSDRepOp rep && from.peer().type().equals("osd")) {
-        thread.execute(() -> writes.handleRepOp((int) from.peer().id(), rep));
+        onThread(() -> writes.handleRepOp((int) from.peer().id(), rep));
         return;
       }
       if (msg.body() instanceof io.jpeer.proto.client.MOSDRepOpReply r && from.peer().type().equals("osd")) {
-        thread.execute(() -> writes.handleRepOpReply((int) from.peer().id(), r));
+        onThread(() -> writes.handleRepOpReply((int) from.peer().id(), r));
         return;
       }
       if (msg.type() >= OsdMessages.MOSD_PG_QUERY && msg.type() <= OsdMessages.MOSD_PG_INFO) {
@@ -726,7 +748,7 @@ public final class OsdDaemon implements AutoCloseable {
         }
         try {
           PeeringMessage m = PeeringWire.decode(msg.type(), msg.body(), (int) from.peer().id());
-          thread.execute(() -> deliverPeering(m));
+          onThread(() -> deliverPeering(m));
         } catch (WireException e) {
           log.warn("osd.{} bad peering message from {}: {}", whoami, from.peer(), e.getMessage());
         }
@@ -741,7 +763,7 @@ public final class OsdDaemon implements AutoCloseable {
         from.send(OsdMessages.MOSD_PING, m == null ? 0 : m.epoch(), ping.toBuilder().setOp(MOSDPing.Op.PING_REPLY)
             .setFromOsd(whoami).build());
       } else if (!stopping) {
-        thread.execute(() -> pingReply((int) from.peer().id()));
+        onThread(() -> pingReply((int) from.peer().id()));
       }
     }
   }
