@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue "Peering over the wire": SIGKILL the primary of a PG during a stream of writes. The PG
 # re-peers on the survivors and the client resends what was in flight; afterwards every
-# acknowledged write reads back with its last acknowledged content (no acknowledged write lost).
+# acknowledged write reads back with its last acknowledged content (no acknowledged write lost),
+# and the killed OSD restarts from its store and peers again.
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib/cluster-helpers.sh"
 
 run() {
@@ -48,6 +49,29 @@ TEST_sigkill_primary_during_writes() {
     n="$(osdctl get rbd "obj$o")" || return 1
     [ "$n" = "$want" ] || { echo "obj$o reads '$n', last acknowledged was '$want'" >&2; return 1; }
   done
+  # The killed OSD restarts from what its store held at the SIGKILL: it opens it, rejoins and the
+  # PG peers again with it (what it missed is in a missing set, nothing it logged is lost).
+  local up_from
+  up_from="$(get_osd_up_from "$primary")" || return 1
+  "$CLUSTER" --dir "$dir" start "osd.$primary" || return 1
+  [ "$(get_osd_up_from "$primary")" -gt "$up_from" ] || { echo "osd.$primary did not come back" >&2; return 1; }
+  wait_for_peered || return 1
+  if grep -E "ERROR|cannot load|could not persist" "$dir/osd.$primary.log"; then
+    echo "osd.$primary logged errors after its restart" >&2
+    return 1
+  fi
+  osdctl pg query "$pg" > "$dir/query.json" || return 1
+  python3 - "$dir/query.json" "$primary" <<'PY' || return 1
+import json, sys
+q, killed = json.load(open(sys.argv[1])), int(sys.argv[2])
+assert killed in q["acting"], ("the restarted osd is not in acting", q["acting"])
+assert q["state"].startswith("active"), q["state"]
+ver = lambda s: tuple(int(x) for x in s.split("'"))
+lu = ver(q["info"]["last_update"])
+for osd, items in list(q["peer_missing"].items()) + [("primary", q["missing"])]:
+    for i in items:
+        assert i["object"].startswith("obj") and ver(i["need"]) <= lu, (osd, i)
+PY
 }
 
 main kill-during-writes "$@"

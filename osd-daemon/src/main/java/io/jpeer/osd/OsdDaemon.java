@@ -79,6 +79,15 @@ public final class OsdDaemon implements AutoCloseable {
   private final WritePath writes = new WritePath(new WritePathAccess());
   private long upThruWanted;
   private final List<PeeringMessage> waitingForMap = new ArrayList<>();
+  // While a map epoch (or a burst of peering messages) is applied, every PG's state goes into one
+  // store batch and the messages wait for it: one RocksDB write instead of one per PG.
+  private Transaction batch;
+  private final List<PeeringMessage> batchSends = new ArrayList<>();
+  private final java.util.LinkedHashSet<Pg> retryAfterBatch = new java.util.LinkedHashSet<>();
+  private final java.util.concurrent.ConcurrentLinkedQueue<PeeringMessage> inbound =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean inboundScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile OsdMap published;
   private volatile boolean stopping;
 
@@ -134,10 +143,10 @@ public final class OsdDaemon implements AutoCloseable {
     // epoch before the monitor marks us up, so peering with us starts at once.
     d.monc.subscribe(from, m -> d.onThread(() -> d.handleMap(m)));
     long hb = Math.max(10, cfg.osdHeartbeatInterval().toMillis());
-    d.thread.scheduleWithFixedDelay(d::heartbeatTick, hb, hb, TimeUnit.MILLISECONDS);
+    d.thread.scheduleWithFixedDelay(() -> d.runLogged(d::heartbeatTick), hb, hb, TimeUnit.MILLISECONDS);
     long beacon = Math.max(100, cfg.osdBeaconReportInterval().toMillis());
-    d.thread.scheduleWithFixedDelay(() -> d.monc.sendBeacon(id), beacon, beacon, TimeUnit.MILLISECONDS);
-    d.thread.scheduleWithFixedDelay(d::reportStats, STATS_INTERVAL.toMillis(), STATS_INTERVAL.toMillis(),
+    d.thread.scheduleWithFixedDelay(() -> d.runLogged(() -> d.monc.sendBeacon(id)), beacon, beacon, TimeUnit.MILLISECONDS);
+    d.thread.scheduleWithFixedDelay(() -> d.runLogged(d::reportStats), STATS_INTERVAL.toMillis(), STATS_INTERVAL.toMillis(),
         TimeUnit.MILLISECONDS);
     return d;
   }
@@ -151,9 +160,21 @@ public final class OsdDaemon implements AutoCloseable {
       return;
     }
     try {
-      thread.execute(r);
+      thread.execute(() -> runLogged(r));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("osd.{} stopping; dropped work handed to the daemon thread", whoami);
+    }
+  }
+
+  /** An executor drops a task's exception without a word; here it is logged, and the daemon goes on. */
+  private void runLogged(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException | Error e) {
+      log.error("osd.{} e{} a task on the daemon thread failed", whoami, map == null ? 0 : map.epoch(), e);
+      if (e instanceof VirtualMachineError) {
+        throw e;
+      }
     }
   }
 
@@ -178,14 +199,12 @@ public final class OsdDaemon implements AutoCloseable {
     }
   }
 
-  private void saveEpoch(long epoch) {
+  private void saveEpoch(long epoch, Transaction t) {
     try {
-      Transaction t = new Transaction().sync(false);
       if (!store.collectionExists(META)) {
         t.createCollection(META);
       }
       t.omapSet(META, META_EPOCH, Long.toString(epoch).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      store.apply(t);
     } catch (StoreException e) {
       log.error("osd.{} cannot record map epoch {}: {}", whoami, epoch, e.getMessage());
     }
@@ -284,7 +303,7 @@ public final class OsdDaemon implements AutoCloseable {
     }
     updatePgs(prev, next);
     updateHeartbeatPeers(next);
-    reportStats();
+    scheduleStatsReport();
     if (!bootSent && next.epoch() >= monc.monitorNewest()) {
       bootSent = true;
       log.info("osd.{} e{} caught up on maps; booting", whoami, next.epoch());
@@ -298,6 +317,25 @@ public final class OsdDaemon implements AutoCloseable {
 
   /** Each held PG's machine sees the new epoch (AdvMap, then ActMap); new PGs start here. */
   private void updatePgs(OsdMap prev, OsdMap next) {
+    beginBatch();
+    try {
+      updatePgsBatched(prev, next);
+    } finally {
+      commitBatch();
+    }
+    List<PeeringMessage> ready = new ArrayList<>();
+    waitingForMap.removeIf(m -> m.epochSent() <= next.epoch() && ready.add(m));
+    if (!ready.isEmpty()) {
+      beginBatch();
+      try {
+        ready.forEach(this::deliverPeering);
+      } finally {
+        commitBatch();
+      }
+    }
+  }
+
+  private void updatePgsBatched(OsdMap prev, OsdMap next) {
     MapView view = new MapView(next);
     Set<PgId> mine = new TreeSet<>();
     for (PgId pg : next.allPgs()) {
@@ -350,10 +388,44 @@ public final class OsdDaemon implements AutoCloseable {
         feed(p, new PeeringEvent.ActMap());
       }
     }
-    saveEpoch(next.epoch());
-    List<PeeringMessage> ready = new ArrayList<>();
-    waitingForMap.removeIf(m -> m.epochSent() <= next.epoch() && ready.add(m));
-    ready.forEach(this::deliverPeering);
+    saveEpoch(next.epoch(), batch);
+  }
+
+  private void beginBatch() {
+    if (batch == null) {
+      batch = new Transaction().sync(false);
+    }
+  }
+
+  /** Stores the batch, then sends what waited for it. */
+  private void commitBatch() {
+    Transaction t = batch;
+    batch = null;
+    if (t == null) {
+      return;
+    }
+    if (!t.isEmpty()) {
+      try {
+        store.apply(t);
+      } catch (StoreException e) {
+        log.error("osd.{} e{} could not store the PGs' peering state: {}", whoami, map == null ? 0 : map.epoch(),
+            e.getMessage());
+      }
+    }
+    if (!batchSends.isEmpty()) {
+      List<PeeringMessage> sends = new ArrayList<>(batchSends);
+      batchSends.clear();
+      sends.forEach(this::sendPeeringNow);
+    }
+    if (!retryAfterBatch.isEmpty()) {
+      List<Pg> retry = new ArrayList<>(retryAfterBatch);
+      retryAfterBatch.clear();
+      for (Pg pg : retry) {
+        if (pgs.get(pg.pgid()) == pg && pg.machine().acceptsWrites()) {
+          writes.retry(pg);
+        }
+      }
+    }
   }
 
   /** A PG's machine from its stored state, or a new empty PG; its interval starts at this map. */
@@ -383,7 +455,11 @@ public final class OsdDaemon implements AutoCloseable {
         info = info.withHistory(info.history().withSameSince(e, e, e));
       }
       PgStateStore.putAll(t, coll, info, pgLog, missing);
-      store.apply(t);
+      if (batch != null) {
+        batch.append(t);
+      } else {
+        store.apply(t);
+      }
     } catch (StoreException ex) {
       log.error("pg {} e{} cannot load or create its stored state: {}", pg, e, ex.getMessage());
       return null;
@@ -408,6 +484,11 @@ public final class OsdDaemon implements AutoCloseable {
     }
   }
 
+  private static long nowMicros() {
+    java.time.Instant t = java.time.Instant.now();
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+  }
+
   /** Runs one event through a PG's machine and carries out its effects, in order. */
   private void feed(Pg pg, PeeringEvent ev) {
     feed(pg, ev, null);
@@ -418,19 +499,21 @@ public final class OsdDaemon implements AutoCloseable {
     if (stopping || pgs.get(pg.pgid()) != pg) {
       return;
     }
-    long now = System.currentTimeMillis();
+    long now = nowMicros();
     String before = pg.machine().pgStateString();
     long resetBefore = pg.machine().lastPeeringReset();
     List<Effect> effects = pg.machine().handle(ev);
     if (pg.machine().lastPeeringReset() != resetBefore) {
+      pg.newInterval();
       writes.intervalChanged(pg.pgid());
     }
-    if (pg.isPrimary() && !before.equals(pg.machine().pgStateString())) {
+    // pg dump's last_update and counts follow writes too, not only state changes (coalesced).
+    if (pg.isPrimary() && (ev instanceof PeeringEvent.AppendLog || !before.equals(pg.machine().pgStateString()))) {
       scheduleStatsReport();
     }
     for (Effect e : effects) {
       if (e instanceof Effect.Persist p) {
-        persist(pg, p, tx);
+        persist(pg, p, tx != null ? tx : batch);
       } else if (e instanceof Effect.Send s) {
         sendPeering(s.message());
       } else if (e instanceof Effect.NeedUpThru u) {
@@ -446,13 +529,22 @@ public final class OsdDaemon implements AutoCloseable {
       } else if (e instanceof Effect.StateEntered se) {
         pg.entered(se.state(), se.epoch(), now);
       } else if (e instanceof Effect.StateExited sx) {
-        pg.exited(sx.state(), now);
+        Pg.StateVisit v = pg.exited(sx.state(), now);
+        if (v != null && log.isDebugEnabled()) {
+          log.debug("pg {} e{} exit {} {} ms", pg.pgid(), sx.epoch(), sx.state(), v.durationMillis());
+        }
       } else if (e instanceof Effect.RemoveObjects r) {
         removeObjects(pg, r.oids());
       }
     }
     if (!(ev instanceof PeeringEvent.AppendLog) && pg.machine().acceptsWrites()) {
-      writes.retry(pg); // ops held while the PG was not active
+      // Ops held while the PG was not active; a write's own transaction must not be overtaken by
+      // an older state of the PG still waiting in the batch, so it goes after the batch.
+      if (batch != null) {
+        retryAfterBatch.add(pg);
+      } else {
+        writes.retry(pg);
+      }
     }
     if (pg.machine().unhandledEvents() > 0 && ev != null) {
       log.error("pg {} has {} unhandled events (last: {})", pg.pgid(), pg.machine().unhandledEvents(),
@@ -510,6 +602,14 @@ public final class OsdDaemon implements AutoCloseable {
   }
 
   private void sendPeering(PeeringMessage m) {
+    if (batch != null) {
+      batchSends.add(m); // after the batch that holds the state it describes is stored
+    } else {
+      sendPeeringNow(m);
+    }
+  }
+
+  private void sendPeeringNow(PeeringMessage m) {
     InetSocketAddress a = map.isUp(m.to()) ? peerAddr(m.to()) : null;
     if (a == null) {
       log.debug("osd.{} not sending {} to down osd.{}", whoami, m.getClass().getSimpleName(), m.to());
@@ -533,6 +633,19 @@ public final class OsdDaemon implements AutoCloseable {
     log.info("pg {} e{} not here: answering osd.{}'s {} query with an empty info", q.pgid(), map.epoch(), q.from(),
         q.type());
     sendPeering(reply);
+  }
+
+  /** Every peering message that arrived since the last drain, as one store batch. */
+  private void drainInbound() {
+    inboundScheduled.set(false);
+    beginBatch();
+    try {
+      for (PeeringMessage m; (m = inbound.poll()) != null; ) {
+        deliverPeering(m);
+      }
+    } finally {
+      commitBatch();
+    }
   }
 
   /** A peering message, on the daemon thread: held until we have its map, then to its PG. */
@@ -625,10 +738,10 @@ public final class OsdDaemon implements AutoCloseable {
   private void scheduleStatsReport() {
     if (!statsReportScheduled && !stopping) {
       statsReportScheduled = true;
-      thread.schedule(() -> {
+      thread.schedule(() -> runLogged(() -> {
         statsReportScheduled = false;
         reportStats();
-      }, 50, TimeUnit.MILLISECONDS);
+      }), 50, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -748,7 +861,10 @@ public final class OsdDaemon implements AutoCloseable {
         }
         try {
           PeeringMessage m = PeeringWire.decode(msg.type(), msg.body(), (int) from.peer().id());
-          onThread(() -> deliverPeering(m));
+          inbound.add(m);
+          if (inboundScheduled.compareAndSet(false, true)) {
+            onThread(OsdDaemon.this::drainInbound);
+          }
         } catch (WireException e) {
           log.warn("osd.{} bad peering message from {}: {}", whoami, from.peer(), e.getMessage());
         }
@@ -762,6 +878,10 @@ public final class OsdDaemon implements AutoCloseable {
         OsdMap m = published;
         from.send(OsdMessages.MOSD_PING, m == null ? 0 : m.epoch(), ping.toBuilder().setOp(MOSDPing.Op.PING_REPLY)
             .setFromOsd(whoami).build());
+      } else if (ping.getFromOsd() != from.peer().id()) {
+        // A reply from another OSD that took over this address must not vouch for the one we pinged.
+        log.warn("osd.{} heartbeat reply on the connection to {} comes from osd.{}; ignored", whoami, from.peer(),
+            ping.getFromOsd());
       } else if (!stopping) {
         onThread(() -> pingReply((int) from.peer().id()));
       }

@@ -6,7 +6,6 @@ import io.jpeer.core.types.PgId;
 import io.jpeer.core.types.PgMissing;
 import io.jpeer.map.OsdMap;
 import io.jpeer.mon.PgStat;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,14 +14,25 @@ import java.util.List;
  * runtime keeps the clock; the core never reads it), for {@code pg query} and the logs.
  */
 public final class Pg {
-  /** One state the PG was in: when it entered and left (0 while still in it), in which epoch. */
-  public record StateVisit(String state, long epoch, long enteredMillis, long exitedMillis) {}
+  /**
+   * One state the PG was in: when it entered and left (microseconds since the epoch; 0 while
+   * still in it), in which map epoch.
+   */
+  public record StateVisit(String state, long epoch, long enteredMicros, long exitedMicros) {
+    /** Time spent in the state, in milliseconds with microsecond precision (0 while in it). */
+    public double durationMillis() {
+      return exitedMicros == 0 ? 0 : (exitedMicros - enteredMicros) / 1000.0;
+    }
+  }
 
-  private static final int HISTORY = 256;
+  /** A bound on the history for a PG that keeps re-peering within one interval. */
+  private static final int HISTORY = 512;
 
   private final PgId pgid;
   private final PeeringMachine machine;
-  private final ArrayDeque<StateVisit> history = new ArrayDeque<>();
+  // The states of the current and the previous interval (pg query's peering_history).
+  private final ArrayList<StateVisit> history = new ArrayList<>();
+  private int currentIntervalStart;
   /** The log as last stored, so most changes store only the new entries. */
   io.jpeer.core.types.PgLog persistedLog;
   io.jpeer.core.interval.PastIntervals persistedPastIntervals;
@@ -50,24 +60,32 @@ public final class Pg {
     return machine.isPrimary();
   }
 
-  void entered(String state, long epoch, long nowMillis) {
-    history.addLast(new StateVisit(state, epoch, nowMillis, 0));
-    while (history.size() > HISTORY) {
-      history.removeFirst();
+  /** A new interval starts with the next state entered; the one before the previous is forgotten. */
+  void newInterval() {
+    history.subList(0, currentIntervalStart).clear();
+    currentIntervalStart = history.size();
+  }
+
+  void entered(String state, long epoch, long nowMicros) {
+    history.add(new StateVisit(state, epoch, nowMicros, 0));
+    if (history.size() > HISTORY) {
+      int drop = history.size() - HISTORY;
+      history.subList(0, drop).clear();
+      currentIntervalStart = Math.max(0, currentIntervalStart - drop);
     }
   }
 
-  void exited(String state, long nowMillis) {
-    List<StateVisit> all = new ArrayList<>(history);
-    for (int i = all.size() - 1; i >= 0; i--) {
-      StateVisit v = all.get(i);
-      if (v.state().equals(state) && v.exitedMillis() == 0) {
-        all.set(i, new StateVisit(v.state(), v.epoch(), v.enteredMillis(), nowMillis));
-        history.clear();
-        history.addAll(all);
-        return;
+  /** Closes the open visit of {@code state}; returns it closed (null if none was open). */
+  StateVisit exited(String state, long nowMicros) {
+    for (int i = history.size() - 1; i >= 0; i--) {
+      StateVisit v = history.get(i);
+      if (v.state().equals(state) && v.exitedMicros() == 0) {
+        StateVisit closed = new StateVisit(v.state(), v.epoch(), v.enteredMicros(), nowMicros);
+        history.set(i, closed);
+        return closed;
       }
     }
+    return null;
   }
 
   List<StateVisit> history() {

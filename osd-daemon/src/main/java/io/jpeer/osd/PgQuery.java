@@ -45,27 +45,53 @@ final class PgQuery {
     m.peerInfo().forEach((osd, i) -> peers.add(info(i, osd)));
     ArrayNode rs = o.putArray("recovery_state");
     List<Pg.StateVisit> visits = pg.history();
-    // Ceph lists the current state stack, innermost first.
+    // Ceph lists the current state stack, innermost first, showing only the states that describe
+    // themselves (Primary, Clean, Recovering and the like add nothing there).
     for (int i = visits.size() - 1; i >= 0; i--) {
       Pg.StateVisit v = visits.get(i);
-      if (v.exitedMillis() == 0) {
+      if (v.exitedMicros() == 0 && QUERIED_STATES.contains(shortName(v.state()))) {
         ObjectNode s = rs.addObject();
         s.put("name", v.state());
-        s.put("enter_time", time(v.enteredMillis()));
-        if (v.state().equals("Started/Primary/Peering/Down") || v.state().endsWith("Incomplete")) {
-          s.set("blocked_by", ints(m.blockedBy()));
-        }
+        s.put("enter_time", time(v.enteredMicros()));
+        describe(s, shortName(v.state()), m);
       }
     }
+    // Per state entered in this interval and the one before: times, and what peering decided in
+    // it (the prior set in GetInfo, the authoritative log in GetLog, each peer in GetMissing).
     ArrayNode hist = o.putArray("peering_history");
+    List<PeeringRound> allRounds = m.rounds();
     for (Pg.StateVisit v : visits) {
       ObjectNode h = hist.addObject();
       h.put("state", v.state());
       h.put("epoch", v.epoch());
-      h.put("enter_time", time(v.enteredMillis()));
-      if (v.exitedMillis() != 0) {
-        h.put("exit_time", time(v.exitedMillis()));
-        h.put("duration_ms", v.exitedMillis() - v.enteredMillis());
+      h.put("enter_time", time(v.enteredMicros()));
+      if (v.exitedMicros() != 0) {
+        h.put("exit_time", time(v.exitedMicros()));
+        h.put("duration_ms", v.durationMillis());
+      }
+      PeeringRound r = roundOf(allRounds, v.epoch());
+      if (r != null) {
+        switch (shortName(v.state())) {
+          case "GetInfo" -> {
+            if (r.priorSet() != null) {
+              h.set("prior_set", priorSet(r));
+            }
+          }
+          case "GetLog" -> {
+            if (r.auth() != null) {
+              h.put("auth", r.auth().osd());
+            }
+            if (r.getLog() != null) {
+              h.put("get_log", "osd." + r.getLog().from() + " since " + r.getLog().since());
+            }
+          }
+          case "GetMissing" -> {
+            ObjectNode gm = h.putObject("get_missing");
+            r.getMissing().forEach((osd, d) -> gm.set(Integer.toString(osd), decision(d)));
+          }
+          case "WaitUpThru" -> h.put("need_up_thru", r.needUpThru());
+          default -> { }
+        }
       }
     }
     ArrayNode rounds = o.putArray("peering_rounds");
@@ -74,11 +100,7 @@ final class PgQuery {
       j.put("epoch", r.epoch());
       j.put("need_up_thru", r.needUpThru());
       if (r.priorSet() != null) {
-        ObjectNode ps = j.putObject("prior_set");
-        ps.set("probe", ints(r.priorSet().probe()));
-        ps.set("down", ints(r.priorSet().down()));
-        ps.set("blocked_by", ints(r.priorSet().blockedBy().keySet()));
-        ps.put("pg_down", r.priorSet().pgDown());
+        j.set("prior_set", priorSet(r));
       }
       if (r.auth() != null) {
         j.put("auth", r.auth().osd());
@@ -98,6 +120,50 @@ final class PgQuery {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The states whose entry Ceph's pg query shows in recovery_state (by their last name). */
+  private static final java.util.Set<String> QUERIED_STATES = java.util.Set.of("Reset", "Started", "Peering",
+      "GetInfo", "GetLog", "GetMissing", "WaitUpThru", "Down", "Incomplete", "WaitActingChange", "Active",
+      "ReplicaActive");
+
+  private static String shortName(String state) {
+    return state.substring(state.lastIndexOf('/') + 1);
+  }
+
+  private static void describe(ObjectNode s, String state, PeeringMachine m) {
+    switch (state) {
+      case "Peering" -> {
+        var ps = m.priorSet();
+        if (ps != null) {
+          s.set("probing_osds", strings(ps.probe()));
+          s.set("down_osds_we_would_probe", ints(ps.down()));
+        }
+        s.set("peering_blocked_by", ints(m.blockedBy()));
+      }
+      case "Down", "Incomplete" -> s.set("blocked_by", ints(m.blockedBy()));
+      default -> { }
+    }
+  }
+
+  /** The peering round a visit belongs to: the last one started at or before its epoch. */
+  private static PeeringRound roundOf(List<PeeringRound> rounds, long epoch) {
+    PeeringRound found = null;
+    for (PeeringRound r : rounds) {
+      if (r.epoch() <= epoch) {
+        found = r;
+      }
+    }
+    return found;
+  }
+
+  private static ObjectNode priorSet(PeeringRound r) {
+    ObjectNode ps = N.objectNode();
+    ps.set("probe", ints(r.priorSet().probe()));
+    ps.set("down", ints(r.priorSet().down()));
+    ps.set("blocked_by", ints(r.priorSet().blockedBy().keySet()));
+    ps.put("pg_down", r.priorSet().pgDown());
+    return ps;
   }
 
   private static ObjectNode decision(GetMissingDecision d) {
@@ -175,7 +241,7 @@ final class PgQuery {
     return a;
   }
 
-  private static String time(long millis) {
-    return TIME.format(Instant.ofEpochMilli(millis));
+  private static String time(long micros) {
+    return TIME.format(Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000));
   }
 }

@@ -68,6 +68,12 @@ public final class Transaction {
     return this;
   }
 
+  /** Adds every change of {@code other}, in order (its sync flag is not taken). */
+  public Transaction append(Transaction other) {
+    ops.addAll(other.ops);
+    return this;
+  }
+
   /** Whether apply must reach stable storage before returning (default true). */
   public Transaction sync(boolean v) {
     sync = v;
