@@ -259,6 +259,10 @@ final class OsdMonitor {
     }
     if (m.getCleanEnd() > m.getCleanBegin()) {
       o = o.withLastClean(Integer.toUnsignedLong(m.getCleanBegin()), Integer.toUnsignedLong(m.getCleanEnd()));
+    } else if (cur != null && cur.upFrom() > 0 && cur.downAt() - 1 > cur.upFrom()) {
+      // The OSD kept no record (it was killed): use the monitor's own one of its previous up
+      // interval, up_from through the epoch before down_at (Ceph's sample: up 9, down 18 -> [9,17)).
+      o = o.withLastClean(cur.upFrom(), cur.downAt() - 1);
     }
     pending.setOsd(o);
     bootNonce.put(id, m.getNonce());
