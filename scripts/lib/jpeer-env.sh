@@ -10,7 +10,15 @@ jpeer_needs_build() {
       -newer "$JPEER_JAR" -print -quit 2>/dev/null)" ]
 }
 
+# JPEER_SKIP_BUILD=1: use the jar as it is (as scripts/cluster does); only its absence is an error.
 jpeer_ensure_built() {
+  if [ "${JPEER_SKIP_BUILD:-0}" = 1 ]; then
+    [ -f "$JPEER_JAR" ] || {
+      echo "jpeer: no $JPEER_JAR (JPEER_SKIP_BUILD=1)" >&2
+      return 1
+    }
+    return 0
+  fi
   if jpeer_needs_build; then
     echo "jpeer: building (mvn package -DskipTests)..." >&2
     (cd "$JPEER_ROOT" && mvn -q -B package -DskipTests 1>&2) || {

@@ -19,6 +19,10 @@ public final class Main {
     if (args[0].equals("osdctl") && System.getProperty("jpeer.log.level") == null) {
       System.setProperty("jpeer.log.level", "warn"); // a command prints results, not chatter
     }
+    if ((args[0].equals("mon") || args[0].equals("osd")) && io.jpeer.config.DaemonArgs.wantsHelp(rest)) {
+      System.out.print(io.jpeer.config.DaemonArgs.usage(args[0]));
+      System.exit(0);
+    }
     switch (args[0]) {
       case "osdctl" -> System.exit(Osdctl.run(rest));
       case "mon" -> System.exit(io.jpeer.mon.MonitorMain.run(rest));

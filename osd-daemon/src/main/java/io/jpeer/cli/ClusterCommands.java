@@ -166,13 +166,25 @@ final class ClusterCommands {
   }
 
   @Command(name = "dump", mixinStandardHelpOptions = true,
-      description = "Every PG: state, up, acting, primaries, last_update (like `ceph pg dump pgs_brief`).")
+      description = "Every PG: state, objects, missing, log size, version, up, acting, primaries (like `ceph pg"
+          + " dump`); `pg dump pgs_brief` prints only state, up and acting.")
   static final class PgDump implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    @Parameters(arity = "0..1", paramLabel = "WHAT", description = "all (default) or pgs_brief, as Ceph's dumpcontents")
+    String what;
+
     @Override
     public Integer call() {
-      return MonCommand.run(spec, "pg dump", Map.of());
+      if (what == null || what.equals("all")) {
+        return MonCommand.run(spec, "pg dump", Map.of());
+      }
+      if (what.equals("pgs_brief")) {
+        return MonCommand.run(spec, "pg dump pgs_brief", Map.of());
+      }
+      spec.commandLine().getErr().println("osdctl: pg dump: unknown dump '" + what + "' (all or pgs_brief)");
+      spec.commandLine().getErr().flush();
+      return 2;
     }
   }
 }

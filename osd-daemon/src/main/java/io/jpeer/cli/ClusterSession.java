@@ -55,6 +55,8 @@ final class ClusterSession implements AutoCloseable {
 
   private String fsid;
   private InetSocketAddress monAddr;
+  /** The cluster's messenger settings (its ms_max_frame_size); defaults with --mon, which has no config. */
+  private MessengerConfig messengerConfig = MessengerConfig.defaults();
   private io.jpeer.client.RadosClient rados;
 
   /** Finds the monitor (and fsid) from --mon or the cluster directory, once. */
@@ -78,6 +80,7 @@ final class ClusterSession implements AutoCloseable {
       Config cfg = Config.load(conf, "client", "admin", Map.of());
       monAddr = cfg.monHost();
       fsid = cfg.fsid();
+      messengerConfig = MonClient.messengerConfig(cfg);
       where = "mon at " + monAddr.getHostString() + ":" + monAddr.getPort() + " (" + conf + ")";
     } catch (ConfigException e) {
       throw new ClusterException(e.getMessage(), 2);
@@ -88,7 +91,7 @@ final class ClusterSession implements AutoCloseable {
     if (client == null) {
       resolve();
       client = new MonClient(new EntityName("client", ProcessHandle.current().pid()), fsid, monAddr,
-          MessengerConfig.defaults());
+          messengerConfig);
     }
     return client;
   }

@@ -17,8 +17,14 @@ final class MonCommand {
     Osdctl root = (Osdctl) spec.root().userObject();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    String format = root.format();
+    if (!Osdctl.FORMATS.contains(format)) {
+      err.println("osdctl: unknown format '" + format + "' (json, json-pretty or plain)");
+      err.flush();
+      return 2;
+    }
     try {
-      CommandReply r = root.session().command(prefix, args, root.json() ? "json-pretty" : "plain");
+      CommandReply r = root.session().command(prefix, args, format);
       if (!r.ok()) {
         err.println("Error " + errnoName(r.code()) + ": " + r.status());
         err.flush();

@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code osdctl}: the command-line tool. Cluster commands ask the monitor of the cluster in
@@ -37,8 +39,19 @@ public final class Osdctl implements Callable<Integer> {
   @Option(names = "--mon", paramLabel = "HOST:PORT", description = "monitor address (instead of --dir)")
   String mon;
 
-  @Option(names = "--json", description = "print Ceph's JSON instead of plain text")
+  /** Output formats the monitor knows, as Ceph's {@code --format} takes them. */
+  static final java.util.Set<String> FORMATS = java.util.Set.of("json", "json-pretty", "plain");
+
+  // Inherited: accepted before the command or after it (`osd dump --json`), as Ceph's CLI does.
+  @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
+      description = "print Ceph's JSON instead of plain text (same as --format json-pretty)")
   boolean json;
+
+  @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", scope = CommandLine.ScopeType.INHERIT,
+      description = "output format: json, json-pretty or plain (default plain)")
+  String format;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
       description = "how long to wait for the monitor (default ${DEFAULT-VALUE})")
@@ -71,8 +84,12 @@ public final class Osdctl implements Callable<Integer> {
     }
   }
 
-  boolean json() {
-    return json;
+  /** The output format asked for: --format wins over --json; plain when neither is given. */
+  String format() {
+    if (format != null) {
+      return format;
+    }
+    return json ? "json-pretty" : "plain";
   }
 
   ClusterSession session() {
@@ -90,12 +107,16 @@ public final class Osdctl implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    // The command line's own err stream: in batch mode it carries the line number.
+    PrintWriter err = spec.commandLine().getErr();
     if (batch == null) {
-      CommandLine.usage(this, System.err);
+      spec.commandLine().usage(err);
+      err.flush();
       return 2;
     }
     if (!batch.equals("-")) {
-      System.err.println("osdctl: unknown command '" + batch + "' (see osdctl --help)");
+      err.println("osdctl: unknown command '" + batch + "' (see osdctl --help)");
+      err.flush();
       return 2;
     }
     return runBatch(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
@@ -124,6 +145,7 @@ public final class Osdctl implements Callable<Integer> {
       lineRoot.dir = dir;
       lineRoot.mon = mon;
       lineRoot.json = json;
+      lineRoot.format = format;
       lineRoot.timeoutSeconds = timeoutSeconds;
       lineRoot.session = session();
       StringWriter errText = new StringWriter();

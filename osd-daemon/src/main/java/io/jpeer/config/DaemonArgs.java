@@ -19,6 +19,33 @@ public record DaemonArgs(Path conf, String id, Map<String, String> overrides, Li
     positional = List.copyOf(positional);
   }
 
+  /** Whether the words ask for help ({@code --help} or {@code -h}) rather than a run. */
+  public static boolean wantsHelp(String[] args) {
+    for (String a : args) {
+      if (a.equals("--help") || a.equals("-h")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The help text of a daemon ({@code mon} or {@code osd}): its syntax and every config key. */
+  public static String usage(String program) {
+    StringBuilder b = new StringBuilder();
+    b.append("Usage: jpeer ").append(program).append(" --conf FILE ")
+        .append(program.equals("osd") ? "--id N" : "[--id N]").append(" [--KEY=VALUE | --KEY VALUE ...]\n");
+    b.append(program.equals("osd") ? "Runs one OSD" : "Runs the monitor")
+        .append(" until SIGTERM. Exit status 2 on bad arguments or configuration.\n\n");
+    b.append("  -c, --conf FILE   ceph.conf-style configuration file\n");
+    b.append("  -i, --id N        daemon id").append(program.equals("osd") ? "" : " (default 0)").append('\n');
+    b.append("  -h, --help        show this help and exit\n\n");
+    b.append("Config keys (any in the file, or overridden here; '-', '_' and ' ' are alike):\n");
+    for (ConfigOption<?> o : Options.all().values()) {
+      b.append(String.format("  --%-28s %s (default %s)%n", o.name(), o.doc(), o.defaultText().isEmpty() ? "none" : o.defaultText()));
+    }
+    return b.toString();
+  }
+
   public static DaemonArgs parse(String[] args, String defaultId) throws ConfigException {
     Path conf = null;
     String id = defaultId;

@@ -192,9 +192,12 @@ final class MonCommands {
     return switch (prefix) {
       case "osd dump" -> plain ? MonReports.osdDumpPlain(m) : json(MonReports.osdDump(m), format);
       case "osd tree" -> plain ? MonReports.osdTreePlain(m) : json(MonReports.osdTree(m), format);
-      case "pg dump", "pg dump pgs_brief" -> plain
+      case "pg dump" -> plain
           ? MonReports.pgDumpPlain(m, mon.pgStats())
           : json(MonReports.pgDump(m, mon.pgStats()), format);
+      case "pg dump pgs_brief" -> plain
+          ? MonReports.pgsBriefPlain(m, mon.pgStats())
+          : json(MonReports.pgsBrief(m, mon.pgStats()), format);
       case "status", "health" -> plain
           ? MonReports.statusPlain(m, mon.pgStats())
           : json(MonReports.status(m, mon.pgStats()), format);

@@ -35,7 +35,23 @@ final class MonReports {
   }
 
   /** One PG as reports show it: the stat's view if there is one, else "unknown" with the map's sets. */
-  record PgRow(PgId pgid, String state, UpActing map, PgStat stat) {}
+  record PgRow(PgId pgid, String state, UpActing map, PgStat stat) {
+    List<Integer> up() {
+      return stat != null ? stat.up() : map.up();
+    }
+
+    List<Integer> acting() {
+      return stat != null ? stat.acting() : map.acting();
+    }
+
+    int upPrimary() {
+      return stat != null ? stat.upPrimary() : map.upPrimary();
+    }
+
+    int actingPrimary() {
+      return stat != null ? stat.actingPrimary() : map.actingPrimary();
+    }
+  }
 
   /** Every PG of the map with its reported state (Ceph: PGs never reported are "unknown"). */
   static List<PgRow> pgRows(OsdMap m, PgStatsTable stats) {
@@ -86,7 +102,7 @@ final class MonReports {
       n.put("osd", o.id());
       n.put("up", o.up() ? 1 : 0);
       n.put("in", o.isIn() ? 1 : 0);
-      n.put("weight", o.weight());
+      putNumber(n, "weight", o.weight());
       n.put("primary_affinity", 1);
       n.put("last_clean_begin", o.lastCleanBegin());
       n.put("last_clean_end", o.lastCleanEnd());
@@ -161,31 +177,37 @@ final class MonReports {
       n.put("name", "osd." + o.id());
       n.put("type", "osd");
       n.put("type_id", 0);
-      n.put("crush_weight", 1.0);
+      putNumber(n, "crush_weight", 1.0);
       n.put("depth", 2);
       n.put("pool_weights", JSON.createObjectNode());
       n.put("exists", 1);
       n.put("status", o.up() ? "up" : "down");
-      n.put("reweight", o.weight());
+      putNumber(n, "reweight", o.weight());
       n.put("primary_affinity", 1);
     }
     root.putArray("stray");
     return root;
   }
 
+  /** Ceph's table: CLASS, WEIGHT, STATUS and the weights right-aligned, names indented by depth. */
   static String osdTreePlain(OsdMap m) {
     List<OsdInfo> osds = m.osds().values().stream().filter(OsdInfo::exists).toList();
-    StringBuilder b = new StringBuilder();
-    String fmt = "%-3s %-6s %-8s %-27s %-7s %-9s %s%n";
-    b.append(String.format(fmt, "ID", "CLASS", "WEIGHT", "TYPE NAME", "STATUS", "REWEIGHT", "PRI-AFF"));
-    String total = String.format(Locale.ROOT, "%.5f", (double) osds.size());
-    b.append(String.format(fmt, "-1", "", total, "root default", "", "", ""));
-    b.append(String.format(fmt, "-2", "", total, "    host localhost", "", "", ""));
+    TextTable t = new TextTable().column("ID", TextTable.Align.RIGHT).column("CLASS", TextTable.Align.RIGHT)
+        .column("WEIGHT", TextTable.Align.RIGHT).column("TYPE NAME", TextTable.Align.LEFT)
+        .column("STATUS", TextTable.Align.RIGHT).column("REWEIGHT", TextTable.Align.RIGHT)
+        .column("PRI-AFF", TextTable.Align.RIGHT);
+    String total = weight5(osds.size());
+    t.row(-1, "", total, "root default", "", "", "");
+    t.row(-2, "", total, "    host localhost", "", "", "");
     for (OsdInfo o : osds) {
-      b.append(String.format(fmt, String.format("%2d", o.id()), "hdd", "1.00000", "        osd." + o.id(),
-          String.format("%6s", o.up() ? "up" : "down"), String.format(Locale.ROOT, "%8.5f", o.weight()), "1.00000"));
+      t.row(o.id(), "hdd", weight5(1.0), "        osd." + o.id(), o.up() ? "up" : "down", weight5(o.weight()),
+          weight5(1.0));
     }
-    return b.toString();
+    return t.toString();
+  }
+
+  private static String weight5(double w) {
+    return String.format(Locale.ROOT, "%.5f", w);
   }
 
   // ---- pg dump --------------------------------------------------------------------------------
@@ -208,8 +230,9 @@ final class MonReports {
       acting.forEach(a::add);
       n.put("up_primary", s != null ? s.upPrimary() : r.map().upPrimary());
       n.put("acting_primary", s != null ? s.actingPrimary() : r.map().actingPrimary());
+      n.put("version", s != null ? s.lastUpdate() : "0'0"); // Ceph's pg_stat_t name for last_update
       n.put("last_update", s != null ? s.lastUpdate() : "0'0");
-      n.put("reported_epoch", s != null ? Long.toString(s.reportedEpoch()) : "0");
+      n.put("reported_epoch", s != null ? s.reportedEpoch() : 0);
       n.put("log_size", s != null ? s.logSize() : 0);
       n.put("last_epoch_clean", s != null ? s.lastEpochClean() : 0);
       ObjectNode sum = n.putObject("stat_sum");
@@ -220,19 +243,53 @@ final class MonReports {
     return root;
   }
 
-  static String pgDumpPlain(OsdMap m, PgStatsTable stats) {
-    List<PgRow> rows = pgRows(m, stats);
-    int w = Math.max(5, rows.stream().mapToInt(r -> r.state().length()).max().orElse(5));
-    StringBuilder b = new StringBuilder();
-    String fmt = "%-8s %-" + w + "s  %-8s %10s  %-8s %14s%n";
-    b.append(String.format(fmt, "PG_STAT", "STATE", "UP", "UP_PRIMARY", "ACTING", "ACTING_PRIMARY"));
-    for (PgRow r : rows) {
-      PgStat s = r.stat();
-      b.append(String.format(fmt, r.pgid(), r.state(), list(s != null ? s.up() : r.map().up()),
-          s != null ? s.upPrimary() : r.map().upPrimary(), list(s != null ? s.acting() : r.map().acting()),
-          s != null ? s.actingPrimary() : r.map().actingPrimary()));
+  /** {@code pg dump pgs_brief}: only what the map and the state say, as Ceph's brief dump. */
+  static ObjectNode pgsBrief(OsdMap m, PgStatsTable stats) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("pg_ready", true);
+    ArrayNode arr = root.putArray("pg_stats");
+    for (PgRow r : pgRows(m, stats)) {
+      ObjectNode n = arr.addObject();
+      n.put("pgid", r.pgid().toString());
+      n.put("state", r.state());
+      r.up().forEach(n.putArray("up")::add);
+      r.acting().forEach(n.putArray("acting")::add);
+      n.put("up_primary", r.upPrimary());
+      n.put("acting_primary", r.actingPrimary());
     }
-    return b.toString();
+    return root;
+  }
+
+  static String pgsBriefPlain(OsdMap m, PgStatsTable stats) {
+    TextTable t = new TextTable().column("PG_STAT", TextTable.Align.LEFT).column("STATE", TextTable.Align.LEFT)
+        .column("UP", TextTable.Align.LEFT).column("UP_PRIMARY", TextTable.Align.RIGHT)
+        .column("ACTING", TextTable.Align.LEFT).column("ACTING_PRIMARY", TextTable.Align.RIGHT);
+    for (PgRow r : pgRows(m, stats)) {
+      t.row(r.pgid(), r.state(), list(r.up()), r.upPrimary(), list(r.acting()), r.actingPrimary());
+    }
+    return t.toString();
+  }
+
+  /**
+   * {@code pg dump}: Ceph's columns, in Ceph's order, for what a PgStat carries (no bytes, omap,
+   * scrub or stamp columns). REPORTED is the reported epoch alone: there is no report sequence.
+   */
+  static String pgDumpPlain(OsdMap m, PgStatsTable stats) {
+    TextTable t = new TextTable().column("PG_STAT", TextTable.Align.LEFT).column("OBJECTS", TextTable.Align.RIGHT)
+        .column("MISSING_ON_PRIMARY", TextTable.Align.RIGHT).column("DEGRADED", TextTable.Align.RIGHT)
+        .column("LOG", TextTable.Align.RIGHT).column("STATE", TextTable.Align.LEFT)
+        .column("VERSION", TextTable.Align.RIGHT).column("REPORTED", TextTable.Align.RIGHT)
+        .column("UP", TextTable.Align.RIGHT).column("UP_PRIMARY", TextTable.Align.RIGHT)
+        .column("ACTING", TextTable.Align.RIGHT).column("ACTING_PRIMARY", TextTable.Align.RIGHT)
+        .column("LAST_EPOCH_CLEAN", TextTable.Align.RIGHT);
+    for (PgRow r : pgRows(m, stats)) {
+      PgStat s = r.stat();
+      t.row(r.pgid(), s != null ? s.numObjects() : 0, s != null ? s.numObjectsMissing() : 0,
+          s != null ? s.numObjectsDegraded() : 0, s != null ? s.logSize() : 0, r.state(),
+          s != null ? s.lastUpdate() : "0'0", s != null ? s.reportedEpoch() : 0, list(r.up()), r.upPrimary(),
+          list(r.acting()), r.actingPrimary(), s != null ? s.lastEpochClean() : 0);
+    }
+    return t.toString();
   }
 
   // ---- status ---------------------------------------------------------------------------------
@@ -392,6 +449,15 @@ final class MonReports {
       b.append(i == 0 ? "" : ",").append(v.get(i));
     }
     return b.append(']').toString();
+  }
+
+  /** Ceph's JSON prints a whole weight as an integer ({@code "weight": 1}), others as decimals. */
+  static void putNumber(ObjectNode n, String key, double d) {
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+      n.put(key, (long) d);
+    } else {
+      n.put(key, d);
+    }
   }
 
   private static String num(double d) {

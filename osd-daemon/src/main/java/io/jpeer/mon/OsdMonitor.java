@@ -53,6 +53,12 @@ final class OsdMonitor {
   private static final Logger log = LoggerFactory.getLogger(OsdMonitor.class);
   /** Epochs per MOSDMap message, so one message stays far below the frame limit. */
   private static final int MAPS_PER_MESSAGE = 100;
+  /**
+   * A subscriber or gap fetch this many epochs behind starts from a full map of its first epoch
+   * rather than its incremental (then incrementals follow, so it still sees every epoch: OSDs need
+   * each one for their PGs' past intervals). One message's worth of incrementals is "near".
+   */
+  static final int FAR_BEHIND = MAPS_PER_MESSAGE;
 
   private final Config cfg;
   private final MonStore store;
@@ -66,7 +72,10 @@ final class OsdMonitor {
   private boolean proposeQueued;
   private final List<Runnable> afterCommit = new ArrayList<>();
   private final List<Runnable> afterCommitDeferred = new ArrayList<>();
+  /** The newest incrementals, for subscribers; older ones are read from the store when asked for. */
   private final TreeMap<Long, Incremental> incrementals = new TreeMap<>();
+  /** How many incrementals stay in memory (Ceph's mon_min_osdmap_epochs default). */
+  static final int CACHED_INCREMENTALS = 500;
 
   private final Map<Connection, Long> subscribers = new LinkedHashMap<>();
   /** target osd -> reporter osd -> when the reporter says the target started failing. */
@@ -114,10 +123,11 @@ final class OsdMonitor {
       log.info("e1 created cluster {} in {}", fsid, store.dir());
       return initial;
     }
-    for (long e : store.epochs()) {
-      if (e > 1) {
-        incrementals.put(e, store.incremental(e));
+    for (long e : store.epochs().descendingSet()) {
+      if (e <= 1 || incrementals.size() >= CACHED_INCREMENTALS) {
+        break;
       }
+      incrementals.put(e, store.incremental(e));
     }
     log.info("e{} loaded cluster {} from {}", latest.get().epoch(), latest.get().fsid(), store.dir());
     return latest.get();
@@ -259,6 +269,10 @@ final class OsdMonitor {
     }
     if (m.getCleanEnd() > m.getCleanBegin()) {
       o = o.withLastClean(Integer.toUnsignedLong(m.getCleanBegin()), Integer.toUnsignedLong(m.getCleanEnd()));
+    } else if (cur != null && cur.upFrom() > 0 && cur.downAt() - 1 > cur.upFrom()) {
+      // The OSD kept no record (it was killed): use the monitor's own one of its previous up
+      // interval, up_from through the epoch before down_at (Ceph's sample: up 9, down 18 -> [9,17)).
+      o = o.withLastClean(cur.upFrom(), cur.downAt() - 1);
     }
     pending.setOsd(o);
     bootNonce.put(id, m.getNonce());
@@ -514,7 +528,10 @@ final class OsdMonitor {
     sendMaps(c, first, last, m.getFullFirst());
   }
 
-  /** Sends epochs first..last in order: a full map first if asked (or for epoch 1), then incrementals. */
+  /**
+   * Sends epochs first..last in order: a full map first if asked, for epoch 1, or when the range
+   * is far behind ({@link #FAR_BEHIND}), then incrementals.
+   */
   private void sendMaps(Connection c, long first, long last, boolean fullFirst) {
     if (first > last || !c.isOpen()) {
       return;
@@ -523,7 +540,7 @@ final class OsdMonitor {
     int n = 0;
     try {
       long e = first;
-      if (fullFirst || e == 1) {
+      if (fullFirst || e == 1 || last - first + 1 > FAR_BEHIND) {
         b.addFull(MapCodec.toProto(e == map.epoch() ? map : store.full(e)));
         e++;
         n++;
@@ -577,6 +594,9 @@ final class OsdMonitor {
     map = next;
     published = next;
     incrementals.put(next.epoch(), inc);
+    while (incrementals.size() > CACHED_INCREMENTALS) {
+      incrementals.pollFirstEntry();
+    }
     pending = Incremental.builder(map);
     proposals++;
     for (String line : pendingLog) {

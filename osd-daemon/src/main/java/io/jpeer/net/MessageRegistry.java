@@ -30,6 +30,11 @@ public final class MessageRegistry {
     return types.containsKey(type);
   }
 
+  /** Every registered type number, ascending. */
+  public java.util.SortedSet<Integer> types() {
+    return new java.util.TreeSet<>(types.keySet());
+  }
+
   public String name(int type) {
     Entry e = types.get(type);
     return e == null ? "type " + type : e.name;

@@ -8,5 +8,8 @@ public final class NetMessages {
   public static final int KEEPALIVE = 3;
   public static final int ERROR = 4;
 
+  /** NetError codes. */
+  public static final int ERR_WRONG_PEER = 1;
+
   private NetMessages() {}
 }

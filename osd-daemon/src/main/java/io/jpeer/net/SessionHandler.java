@@ -160,6 +160,18 @@ final class SessionHandler extends SimpleChannelInboundHandler<Envelope> {
       ctx.close();
       return;
     }
+    String impostor = wrongPeer(r.getEntity());
+    if (impostor != null) {
+      // Someone else now listens where the dialed peer used to (e.g. osd.5 took dead osd.1's
+      // port): talking to it would hide osd.1's death. Treat the peer as unreachable.
+      messenger.stats.refusedHandshakes.incrementAndGet();
+      log.warn("{} at {}: {}; closing", outbound.peer(), remote(ctx.channel()), impostor);
+      outbound.refused(impostor);
+      ctx.writeAndFlush(messenger.envelope(NetMessages.ERROR, 0, NetError.newBuilder()
+          .setCode(NetMessages.ERR_WRONG_PEER).setText("dialed " + outbound.peer() + ", not " + r.getEntity())
+          .build(), 0)).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
     if (!messenger.fsid().isEmpty() && !r.getFsid().equals(messenger.fsid())) {
       messenger.stats.refusedHandshakes.incrementAndGet();
       log.warn("{} at {} belongs to cluster {}, not {}; closing", outbound.peer(), remote(ctx.channel()),
@@ -173,6 +185,17 @@ final class SessionHandler extends SimpleChannelInboundHandler<Envelope> {
     conn = outbound;
     outbound.ready(ctx.channel());
     messenger.handler().onConnect(conn);
+  }
+
+  /** Why the answering entity is not the one this session dialed, or null if it is. */
+  private String wrongPeer(String answered) {
+    EntityName who;
+    try {
+      who = EntityName.parse(answered);
+    } catch (IllegalArgumentException e) {
+      return "the reply names no valid entity: " + e.getMessage();
+    }
+    return who.equals(outbound.peer()) ? null : "answered as " + who + ", not the dialed " + outbound.peer();
   }
 
   private void bad(ChannelHandlerContext ctx, String why) {

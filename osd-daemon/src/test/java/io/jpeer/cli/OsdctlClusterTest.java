@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,11 +112,57 @@ class OsdctlClusterTest {
 
   @Test
   void batchRunsEveryLineAndReportsFailuresByLineNumber() {
-    Result r = osdctl("osd tree\n\n# a comment\nosd down 42\n--json osd dump\n", "-");
+    Result r = osdctl("osd tree\n\n# a comment\nosd down 42\n--json osd dump\nbogus\nosd dump --json\n"
+        + "pglog /nonexistent/scenario.json\n", "-");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.out()).contains("osd.0").contains("\"epoch\"");
-    assertThat(r.err()).contains("line 4: ");
-    assertThat(r.err()).doesNotContain("line 1:").doesNotContain("line 5:");
+    List<String> err = withoutLogLines(r.err());
+    assertThat(err).anyMatch(l -> l.startsWith("line 4: "));
+    assertThat(err).contains("line 6: osdctl: unknown command 'bogus' (see osdctl --help)");
+    assertThat(err).anyMatch(l -> l.startsWith("line 8: ") && l.contains("/nonexistent/scenario.json"));
+    assertThat(err).noneMatch(l -> l.startsWith("line 1:") || l.startsWith("line 5:") || l.startsWith("line 7:"));
+    // Every error line carries its line number; only the summary does not.
+    assertThat(err).allMatch(l -> l.matches("line \\d+: .*") || l.equals("3 of the commands failed"));
+  }
+
+  @Test
+  void formatOptionsWorkBeforeAndAfterTheCommand() throws Exception {
+    for (String[] args : new String[][] {
+        {"--json", "osd", "dump"}, {"osd", "dump", "--json"}, {"osd", "--json", "dump"}, {"-f", "json", "osd", "dump"},
+        {"osd", "dump", "-f", "json"}, {"osd", "dump", "--format", "json-pretty"}, {"osd", "dump", "--format=json"}}) {
+      Result r = osdctl("", args);
+      assertThat(r.status()).as(String.join(" ", args) + ": " + r.err()).isZero();
+      assertThat(JSON.readTree(r.out()).get("fsid").asText()).as(String.join(" ", args)).isEqualTo(MiniCluster.FSID);
+    }
+    assertThat(osdctl("", "osd", "dump", "--format", "json").out().strip()).doesNotContain("\n");
+    assertThat(osdctl("", "osd", "dump", "--format", "json-pretty").out().strip()).contains("\n");
+    Result plain = osdctl("", "--json", "osd", "dump", "--format", "plain");
+    assertThat(plain.out()).startsWith("epoch ");
+    Result pg = osdctl("", "pg", "dump", "--json");
+    assertThat(pg.status()).as(pg.err()).isZero();
+    assertThat(JSON.readTree(pg.out()).get("pg_stats").isArray()).isTrue();
+    Result bad = osdctl("", "osd", "dump", "--format", "xml");
+    assertThat(bad.status()).isEqualTo(2);
+    assertThat(withoutLogLines(bad.err())).containsExactly("osdctl: unknown format 'xml' (json, json-pretty or plain)");
+  }
+
+  @Test
+  void pgDumpPgsBriefHasCephsShape() throws Exception {
+    osdctl("", "pool", "create", "brief", "4", "3");
+    JsonNode brief = JSON.readTree(osdctl("", "pg", "dump", "pgs_brief", "--json").out());
+    assertThat(brief.get("pg_ready").asBoolean()).isTrue();
+    JsonNode first = brief.get("pg_stats").get(0);
+    List<String> fields = new java.util.ArrayList<>();
+    first.fieldNames().forEachRemaining(fields::add);
+    // Exactly the fields of Ceph's sample (ceph-pg-dump-pgs_brief.json), in its order.
+    assertThat(fields).containsExactly("pgid", "state", "up", "acting", "up_primary", "acting_primary");
+    String plain = osdctl("", "pg", "dump", "pgs_brief").out();
+    assertThat(plain.lines().findFirst().orElseThrow())
+        .isEqualTo("PG_STAT  STATE" + " ".repeat(plain.lines().skip(1).mapToInt(l -> l.split("\\s+")[1].length())
+            .max().orElseThrow() - 3) + "UP       UP_PRIMARY  ACTING   ACTING_PRIMARY");
+    Result bad = osdctl("", "pg", "dump", "pgs_bogus");
+    assertThat(bad.status()).isEqualTo(2);
+    assertThat(withoutLogLines(bad.err())).containsExactly("osdctl: pg dump: unknown dump 'pgs_bogus' (all or pgs_brief)");
   }
 
   @Test

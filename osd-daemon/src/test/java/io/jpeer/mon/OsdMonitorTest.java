@@ -280,4 +280,143 @@ class OsdMonitorTest {
     assertThat(r.getStatus()).isEqualTo("pool 'rbd' created");
     assertThat(map().pools()).hasSize(1);
   }
+
+  /** Makes n more epochs by marking osd.0 out and in again, one command per epoch. */
+  private void churn(int n) throws Exception {
+    Captured admin = new Captured(new EntityName("client", 9));
+    for (int i = 0; i < n; i++) {
+      long before = map().epoch();
+      send(admin, MonMessages.MMON_COMMAND, MMonCommand.newBuilder().setTid(i).setPrefix(i % 2 == 0 ? "osd out" : "osd in")
+          .putArgs("ids", "0").build());
+      assertThat(map().epoch()).isEqualTo(before + 1);
+    }
+  }
+
+  /** What a subscriber got: the epochs of full maps and of incrementals, in message order. */
+  record Received(List<Long> fulls, List<Long> incs, OsdMap rebuilt) {}
+
+  private static Received received(Captured c) {
+    List<Long> fulls = new ArrayList<>();
+    List<Long> incs = new ArrayList<>();
+    OsdMap m = null;
+    for (MOSDMap msg : c.of(MOSDMap.class)) {
+      for (var f : msg.getFullList()) {
+        fulls.add(Integer.toUnsignedLong(f.getEpoch()));
+        m = io.jpeer.map.MapCodec.fromProto(f);
+      }
+      for (var i : msg.getIncrementalList()) {
+        incs.add(Integer.toUnsignedLong(i.getEpoch()));
+        if (m != null) { // a near subscriber has its own earlier map; nothing to rebuild here
+          m = io.jpeer.map.MapCodec.fromProto(i).apply(m);
+        }
+      }
+    }
+    return new Received(fulls, incs, m);
+  }
+
+  private static List<Long> range(long first, long last) {
+    List<Long> out = new ArrayList<>();
+    for (long e = first; e <= last; e++) {
+      out.add(e);
+    }
+    return out;
+  }
+
+  @Test
+  void aFarBehindSubscriberGetsTheFullMapOfItsStartThenEveryEpoch() throws Exception {
+    start(Map.of());
+    boot(0);
+    churn(OsdMonitor.FAR_BEHIND + 20);
+    long newest = map().epoch();
+
+    Captured far = new Captured(new EntityName("osd", 7));
+    send(far, MonMessages.MMON_SUBSCRIBE, MMonSubscribe.newBuilder().setStart(3).build());
+    Received r = received(far);
+    assertThat(r.fulls()).containsExactly(3L);
+    assertThat(r.incs()).isEqualTo(range(4, newest));
+    assertThat(r.rebuilt()).isEqualTo(map());
+    assertThat(far.of(MOSDMap.class)).hasSizeGreaterThan(1); // split to stay under the frame limit
+
+    // Near: incrementals only, nothing repeated.
+    Captured near = new Captured(new EntityName("osd", 8));
+    send(near, MonMessages.MMON_SUBSCRIBE, MMonSubscribe.newBuilder().setStart((int) newest - 4).build());
+    assertThat(received(near).fulls()).isEmpty();
+    assertThat(received(near).incs()).isEqualTo(range(newest - 4, newest));
+
+    // From 0: the newest full map alone.
+    Captured fresh = new Captured(new EntityName("client", 3));
+    send(fresh, MonMessages.MMON_SUBSCRIBE, MMonSubscribe.newBuilder().setStart(0).build());
+    assertThat(received(fresh).fulls()).containsExactly(newest);
+    assertThat(received(fresh).incs()).isEmpty();
+
+    // Later epochs reach every subscriber as incrementals.
+    churn(1);
+    assertThat(received(far).incs()).endsWith(newest + 1);
+    assertThat(received(fresh).incs()).containsExactly(newest + 1);
+    assertThat(received(far).rebuilt()).isEqualTo(map());
+
+    // A far gap fetch is answered the same way.
+    Captured gap = new Captured(new EntityName("osd", 9));
+    send(gap, MonMessages.MMON_GET_MAP, io.jpeer.proto.mon.MMonGetMap.newBuilder().setFirst(2).setLast((int) newest)
+        .build());
+    assertThat(received(gap).fulls()).containsExactly(2L);
+    assertThat(received(gap).incs()).isEqualTo(range(3, newest));
+  }
+
+  @Test
+  void aRestartedMonitorServesOldEpochsFromItsStore() throws Exception {
+    start(Map.of());
+    boot(0);
+    churn(OsdMonitor.CACHED_INCREMENTALS + 5);
+    long newest = map().epoch();
+    thread.shutdown();
+    assertThat(thread.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    store.close();
+    // A new monitor on the same history: only the newest incrementals are loaded into memory.
+    store = MonStore.open(dir);
+    java.util.concurrent.ScheduledExecutorService t2 = Executors.newSingleThreadScheduledExecutor();
+    try {
+      Config cfg = Config.defaults("mon", "0", Map.of("fsid", FSID, "mon_data", dir.toString()));
+      OsdMonitor m2 = t2.submit(() -> new OsdMonitor(cfg, store, clock, t2)).get(10, TimeUnit.SECONDS);
+      Captured old = new Captured(new EntityName("osd", 4));
+      t2.submit(() -> m2.handle(old, new InboundMessage(MonMessages.MMON_GET_MAP, old.peer(), 0,
+          io.jpeer.proto.mon.MMonGetMap.newBuilder().setFirst(2).setLast(12).build()))).get(10, TimeUnit.SECONDS);
+      assertThat(received(old).fulls()).isEmpty();
+      assertThat(received(old).incs()).isEqualTo(range(2, 12));
+      assertThat(t2.submit(() -> m2.map().epoch()).get()).isEqualTo(newest);
+    } finally {
+      t2.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRebootedOsdGetsItsPreviousUpIntervalAsLastClean() throws Exception {
+    start(Map.of());
+    boot(0);
+    boot(1);
+    long upFrom = map().upFrom(1);
+    churn(4);
+    Captured admin = new Captured(new EntityName("client", 9));
+    send(admin, MonMessages.MMON_COMMAND, MMonCommand.newBuilder().setTid(99).setPrefix("osd down")
+        .putArgs("ids", "1").build());
+    long downAt = map().downAt(1);
+    assertThat(downAt).isEqualTo(map().epoch());
+    assertThat(map().osds().get(1).lastCleanEnd()).isZero();
+    send(osds.get(1), MonMessages.MOSD_BOOT, MOSDBoot.newBuilder().setOsd(1).setFsid(FSID)
+        .setAddr("127.0.0.1:6901").setNonce(77).build());
+    var o = map().osds().get(1);
+    assertThat(o.up()).isTrue();
+    // As Ceph's sample: up_from 9, down_at 18 -> last_clean_interval [9,17).
+    assertThat(o.lastCleanBegin()).isEqualTo(upFrom);
+    assertThat(o.lastCleanEnd()).isEqualTo(downAt - 1);
+    assertThat(o.upFrom()).isGreaterThan(downAt);
+
+    // What the OSD itself recorded wins over the monitor's guess.
+    send(admin, MonMessages.MMON_COMMAND, MMonCommand.newBuilder().setTid(100).setPrefix("osd down")
+        .putArgs("ids", "1").build());
+    send(osds.get(1), MonMessages.MOSD_BOOT, MOSDBoot.newBuilder().setOsd(1).setFsid(FSID)
+        .setAddr("127.0.0.1:6901").setNonce(78).setCleanBegin(3).setCleanEnd(5).build());
+    assertThat(map().osds().get(1).lastCleanBegin()).isEqualTo(3);
+    assertThat(map().osds().get(1).lastCleanEnd()).isEqualTo(5);
+  }
 }

@@ -4,25 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
-import io.jpeer.proto.mon.MMonCommand;
-import io.jpeer.proto.mon.MMonCommandReply;
-import io.jpeer.proto.mon.MMonGetMap;
-import io.jpeer.proto.mon.MMonSubscribe;
-import io.jpeer.proto.mon.MOSDAlive;
-import io.jpeer.proto.mon.MOSDBeacon;
-import io.jpeer.proto.mon.MOSDBoot;
-import io.jpeer.proto.mon.MOSDFailure;
-import io.jpeer.proto.mon.MOSDMap;
-import io.jpeer.proto.mon.MOSDMarkMeDown;
-import io.jpeer.proto.mon.MOSDMarkMeDownAck;
-import io.jpeer.proto.mon.MOSDPGTemp;
-import io.jpeer.proto.mon.MPGStats;
 import io.jpeer.proto.net.Envelope;
 import io.jpeer.proto.net.Hello;
 import io.jpeer.proto.net.HelloReply;
 import io.jpeer.proto.net.Keepalive;
 import io.jpeer.proto.net.NetError;
-import io.jpeer.proto.osd.MOSDPing;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -30,6 +16,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.TooLongFrameException;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,40 +32,111 @@ class EnvelopeCodecTest {
         EnvelopeCodec.Decoder.INSTANCE, EnvelopeCodec.Encoder.INSTANCE);
   }
 
-  /** Every message type that travels, each with all its scalar fields set to non-defaults. */
-  static List<Message> everyMessage() {
-    return List.of(
-        Hello.getDefaultInstance(), HelloReply.getDefaultInstance(), Keepalive.getDefaultInstance(),
-        NetError.getDefaultInstance(), MOSDBoot.getDefaultInstance(), MMonSubscribe.getDefaultInstance(),
-        MOSDMap.getDefaultInstance(), MMonGetMap.getDefaultInstance(), MOSDBeacon.getDefaultInstance(),
-        MOSDFailure.getDefaultInstance(), MOSDMarkMeDown.getDefaultInstance(), MOSDMarkMeDownAck.getDefaultInstance(),
-        MOSDAlive.getDefaultInstance(), MOSDPGTemp.getDefaultInstance(), MPGStats.getDefaultInstance(),
-        MMonCommand.getDefaultInstance(), MMonCommandReply.getDefaultInstance(), MOSDPing.getDefaultInstance())
-        .stream().map(EnvelopeCodecTest::filled).toList();
+  /** Every registered message type of every daemon and client, plus the messenger's own. */
+  static MessageRegistry everyRegistered() {
+    return io.jpeer.client.ClientMessages.registerAll(io.jpeer.osd.OsdMessages.registerAll(
+        io.jpeer.mon.MonMessages.registerAll(new MessageRegistry())));
   }
 
-  /** Sets every singular scalar field, so a field lost in transit would show. */
+  /**
+   * Every message type that travels, each with every field set (nested messages, repeated and map
+   * fields included), so a field lost in transit would show. The domain types come from the
+   * registries themselves: a newly registered message is covered without touching this test.
+   */
+  static List<Message> everyMessage() throws Exception {
+    List<Message> all = new ArrayList<>(List.of(Hello.getDefaultInstance(), HelloReply.getDefaultInstance(),
+        Keepalive.getDefaultInstance(), NetError.getDefaultInstance()));
+    MessageRegistry reg = everyRegistered();
+    for (int type : reg.types()) {
+      all.add(reg.parse(type, com.google.protobuf.ByteString.EMPTY).getDefaultInstanceForType());
+    }
+    return all.stream().map(EnvelopeCodecTest::filled).toList();
+  }
+
   static Message filled(Message proto) {
-    Message.Builder b = proto.newBuilderForType();
-    int n = 1;
-    for (FieldDescriptor f : proto.getDescriptorForType().getFields()) {
-      if (f.isRepeated() || f.isMapField()) {
+    return fill(proto.newBuilderForType(), new int[] {1}, 0).build();
+  }
+
+  /** Nesting this deep stops (recursive message types would otherwise never end). */
+  private static final int MAX_DEPTH = 6;
+
+  /** Sets every field of b to a value distinct from the others; repeated fields get two elements. */
+  private static Message.Builder fill(Message.Builder b, int[] counter, int depth) {
+    for (FieldDescriptor f : b.getDescriptorForType().getFields()) {
+      if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && depth >= MAX_DEPTH) {
         continue;
       }
-      n++;
-      switch (f.getJavaType()) {
-        case INT -> b.setField(f, n);
-        case LONG -> b.setField(f, (long) n * 1_000_000_007L);
-        case BOOLEAN -> b.setField(f, true);
-        case STRING -> b.setField(f, "v" + n);
-        case BYTE_STRING -> b.setField(f, com.google.protobuf.ByteString.copyFromUtf8("b" + n));
-        case DOUBLE -> b.setField(f, n + 0.5);
-        case FLOAT -> b.setField(f, n + 0.25f);
-        case ENUM -> b.setField(f, f.getEnumType().getValues().get(f.getEnumType().getValues().size() - 1));
-        default -> { }
+      int copies = f.isRepeated() ? 2 : 1;
+      for (int i = 0; i < copies; i++) {
+        Object v = f.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+            ? fill(b.newBuilderForField(f), counter, depth + 1).build()
+            : scalar(f, ++counter[0]);
+        if (f.isRepeated()) {
+          b.addRepeatedField(f, v);
+        } else {
+          b.setField(f, v);
+        }
       }
     }
-    return b.build();
+    return b;
+  }
+
+  private static Object scalar(FieldDescriptor f, int n) {
+    return switch (f.getJavaType()) {
+      case INT -> n;
+      case LONG -> (long) n * 1_000_000_007L;
+      case BOOLEAN -> true;
+      case STRING -> "v" + n;
+      case BYTE_STRING -> com.google.protobuf.ByteString.copyFromUtf8("b" + n);
+      case DOUBLE -> n + 0.5;
+      case FLOAT -> n + 0.25f;
+      case ENUM -> f.getEnumType().getValues().get(f.getEnumType().getValues().size() - 1);
+      case MESSAGE -> throw new IllegalArgumentException(f.getFullName() + " is a message");
+    };
+  }
+
+  /** Names the first field of m (recursively) left at its default, or null if all are set. */
+  static String unsetField(Message m, int depth) {
+    for (FieldDescriptor f : m.getDescriptorForType().getFields()) {
+      boolean message = f.getJavaType() == FieldDescriptor.JavaType.MESSAGE;
+      if (message && depth >= MAX_DEPTH) {
+        continue;
+      }
+      if (f.getRealContainingOneof() != null) {
+        if (!m.hasOneof(f.getRealContainingOneof())) {
+          return f.getFullName();
+        }
+        continue; // one member of a oneof is all that can be set
+      }
+      if (f.isRepeated() ? m.getRepeatedFieldCount(f) == 0 : !m.hasField(f)) {
+        return f.getFullName();
+      }
+      if (message && !f.isMapField()) {
+        Message sub = (Message) (f.isRepeated() ? m.getRepeatedField(f, 0) : m.getField(f));
+        String inner = unsetField(sub, depth + 1);
+        if (inner != null) {
+          return inner;
+        }
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void everyRegisteredTypeIsCoveredWithEveryFieldSet() throws Exception {
+    List<Message> all = everyMessage();
+    MessageRegistry reg = everyRegistered();
+    assertThat(all).hasSize(4 + reg.types().size());
+    // The registered message names (the registry's own words) all appear among the types tested.
+    java.util.Set<String> tested = new java.util.HashSet<>();
+    all.forEach(m -> tested.add(m.getDescriptorForType().getName()));
+    for (String expected : new String[] {"MOSDOp", "MOSDOpReply", "MOSDRepOp", "MOSDRepOpReply", "MOSDPGQuery",
+        "MOSDPGNotify", "MOSDPGLog", "MOSDPGInfo", "MOSDPing", "MOSDMap", "MMonCommand"}) {
+      assertThat(tested).contains(expected);
+    }
+    for (Message m : all) {
+      assertThat(unsetField(m, 0)).as(m.getDescriptorForType().getName()).isNull();
+    }
   }
 
   @Test

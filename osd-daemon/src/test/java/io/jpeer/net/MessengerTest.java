@@ -2,7 +2,15 @@ package io.jpeer.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Message;
+import io.jpeer.proto.net.Envelope;
+import io.jpeer.proto.net.Hello;
+import io.jpeer.proto.net.HelloReply;
 import io.jpeer.proto.net.Keepalive;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -196,5 +204,115 @@ class MessengerTest {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> EntityName.parse(bad))
           .isInstanceOf(IllegalArgumentException.class);
     }
+  }
+
+  @Test
+  void anotherEntityAnsweringAtThePeersAddressIsRefused() throws Exception {
+    // osd.5 took over the port dead osd.1 listened on: nothing meant for osd.1 may reach osd.5.
+    Recorder impostor = new Recorder(false);
+    Messenger osd5 = messenger("osd.5", FSID, impostor);
+    InetSocketAddress stolen = osd5.bind(new InetSocketAddress("127.0.0.1", 0));
+    Messenger client = messenger("osd.0", FSID, new Recorder(false));
+    EntityName osd1 = EntityName.parse("osd.1");
+    for (int i = 0; i < 5; i++) {
+      client.send(osd1, stolen, TEST, 1, msg(i));
+    }
+    waitFor("the dialer refuses the wrong entity", () -> client.stats().refusedHandshakes() >= 1);
+    assertThat(client.connect(osd1, stolen).isOpen()).isFalse();
+    assertThat(impostor.got.poll(300, TimeUnit.MILLISECONDS)).isNull();
+
+    // The real osd.1 comes back elsewhere: the queued messages reach it, in order.
+    Recorder real = new Recorder(false);
+    InetSocketAddress moved = messenger("osd.1", FSID, real).bind(new InetSocketAddress("127.0.0.1", 0));
+    client.connect(osd1, moved);
+    for (int i = 0; i < 5; i++) {
+      InboundMessage m = real.got.poll(10, TimeUnit.SECONDS);
+      assertThat(m).as("message %d", i).isNotNull();
+      assertThat(((Keepalive) m.body()).getStampNs()).isEqualTo(i);
+    }
+    assertThat(impostor.got).isEmpty();
+  }
+
+  // ---- the accepting side's handshake, spoken by hand over a raw socket ----------------------
+
+  static void writeFrame(DataOutputStream out, int type, Message body) throws IOException {
+    byte[] env = Envelope.newBuilder().setType(type).setFrom("osd.0").setPayload(body.toByteString()).build()
+        .toByteArray();
+    out.writeInt(env.length);
+    out.write(env);
+    out.flush();
+  }
+
+  /** The next frame, or null once the peer closed the connection. */
+  static Envelope readFrame(DataInputStream in) throws IOException {
+    int len;
+    try {
+      len = in.readInt();
+    } catch (EOFException e) {
+      return null;
+    }
+    byte[] b = new byte[len];
+    in.readFully(b);
+    return Envelope.parseFrom(b);
+  }
+
+  /** Sends a Hello, returns the server's HelloReply and checks that the server then hangs up. */
+  HelloReply refusedHello(Messenger srv, InetSocketAddress addr, Hello hello) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", addr.getPort())) {
+      s.setSoTimeout(10_000);
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      writeFrame(new DataOutputStream(s.getOutputStream()), NetMessages.HELLO, hello);
+      Envelope reply = readFrame(in);
+      assertThat(reply).isNotNull();
+      assertThat(reply.getType()).isEqualTo(NetMessages.HELLO_REPLY);
+      HelloReply r = HelloReply.parseFrom(reply.getPayload());
+      assertThat(readFrame(in)).as("connection closed after the refusal").isNull();
+      return r;
+    }
+  }
+
+  static Hello.Builder hello() {
+    return Hello.newBuilder().setProtocolVersion(NetMessages.PROTOCOL_VERSION).setEntity("osd.0").setFsid(FSID)
+        .setAuthMethod("none");
+  }
+
+  @Test
+  void protocolVersionMismatchIsRefusedWithTheReason() throws Exception {
+    Recorder server = new Recorder(false);
+    Messenger srv = messenger("osd.1", FSID, server);
+    InetSocketAddress addr = srv.bind(new InetSocketAddress("127.0.0.1", 0));
+    HelloReply r = refusedHello(srv, addr, hello().setProtocolVersion(NetMessages.PROTOCOL_VERSION + 1).build());
+    assertThat(r.getAccepted()).isFalse();
+    assertThat(r.getReason()).contains("protocol version " + (NetMessages.PROTOCOL_VERSION + 1));
+    assertThat(srv.stats().refusedHandshakes()).isEqualTo(1);
+  }
+
+  @Test
+  void badEntityNameIsRefusedWithTheReason() throws Exception {
+    Messenger srv = messenger("osd.1", FSID, new Recorder(false));
+    InetSocketAddress addr = srv.bind(new InetSocketAddress("127.0.0.1", 0));
+    for (String bad : new String[] {"disk.3", "osd", "osd.x", ""}) {
+      HelloReply r = refusedHello(srv, addr, hello().setEntity(bad).build());
+      assertThat(r.getAccepted()).as(bad).isFalse();
+      assertThat(r.getReason()).as(bad).contains("entity");
+    }
+    assertThat(srv.stats().refusedHandshakes()).isEqualTo(4);
+  }
+
+  @Test
+  void frameBeforeTheHandshakeClosesTheConnection() throws Exception {
+    Recorder server = new Recorder(false);
+    Messenger srv = messenger("osd.1", FSID, server);
+    InetSocketAddress addr = srv.bind(new InetSocketAddress("127.0.0.1", 0));
+    try (Socket s = new Socket("127.0.0.1", addr.getPort())) {
+      s.setSoTimeout(10_000);
+      writeFrame(new DataOutputStream(s.getOutputStream()), TEST, msg(1));
+      assertThat(readFrame(new DataInputStream(s.getInputStream()))).as("closed, no reply").isNull();
+    }
+    assertThat(srv.stats().badFrames()).isEqualTo(1);
+    assertThat(server.got).isEmpty();
+    // Everyone else is still served.
+    messenger("osd.0", FSID, new Recorder(false)).send(EntityName.parse("osd.1"), addr, TEST, 1, msg(2));
+    assertThat(server.got.poll(10, TimeUnit.SECONDS)).isNotNull();
   }
 }
