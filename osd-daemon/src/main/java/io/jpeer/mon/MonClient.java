@@ -82,6 +82,7 @@ public final class MonClient implements AutoCloseable {
   private boolean lostConnection;
   private volatile OsdMap latest;
   private volatile long monitorNewest; // the newest epoch the monitor has said it has
+  private HistoryFetch historyFetch;   // (monc thread) an old range asked for, outside the subscription
   private volatile boolean closed;
 
   /** A client named {@code self} ("osd.3", "client.admin") for the cluster fsid at monAddr. */
@@ -145,6 +146,67 @@ public final class MonClient implements AutoCloseable {
     });
   }
 
+  /**
+   * Every full map of epochs first..last (last clamped to the monitor's newest), for the map
+   * history an OSD computes past intervals from; apart from the subscription, which it leaves
+   * alone. One fetch at a time.
+   */
+  public CompletableFuture<List<OsdMap>> fetchHistory(long first, long last) {
+    CompletableFuture<List<OsdMap>> f = new CompletableFuture<>();
+    run(() -> {
+      if (historyFetch != null) {
+        f.completeExceptionally(new IllegalStateException("a map history fetch is already running"));
+        return;
+      }
+      historyFetch = new HistoryFetch(Math.max(1, first), last, f);
+      send(MonMessages.MMON_GET_MAP, MMonGetMap.newBuilder().setFirst((int) Math.max(1, first))
+          .setLast((int) Math.min(last, 0xffff_ffffL)).setFullFirst(true).build());
+    });
+    return f;
+  }
+
+  /** Collects the maps of one history fetch; done once the range up to the monitor's newest is whole. */
+  private static final class HistoryFetch {
+    final long first;
+    final long last;
+    final CompletableFuture<List<OsdMap>> done;
+    final java.util.TreeMap<Long, OsdMap> fulls = new java.util.TreeMap<>();
+    final java.util.TreeMap<Long, Incremental> incs = new java.util.TreeMap<>();
+
+    HistoryFetch(long first, long last, CompletableFuture<List<OsdMap>> done) {
+      this.first = first;
+      this.last = last;
+      this.done = done;
+    }
+
+    /** True once complete (the future is then completed). */
+    boolean offer(List<OsdMap> newFulls, List<Incremental> newIncs, long newest) {
+      newFulls.forEach(m -> fulls.put(m.epoch(), m));
+      newIncs.forEach(i -> incs.put(i.epoch(), i));
+      long end = Math.min(last, newest);
+      OsdMap cur = fulls.get(first);
+      if (cur == null) {
+        return false;
+      }
+      List<OsdMap> out = new ArrayList<>();
+      out.add(cur);
+      for (long e = first + 1; e <= end; e++) {
+        OsdMap full = fulls.get(e);
+        Incremental inc = incs.get(e);
+        if (full != null) {
+          cur = full;
+        } else if (inc != null) {
+          cur = inc.apply(cur);
+        } else {
+          return false;
+        }
+        out.add(cur);
+      }
+      done.complete(out);
+      return true;
+    }
+  }
+
   /** The newest epoch the monitor has reported (in any MOSDMap), 0 before the first. */
   public long monitorNewest() {
     return monitorNewest;
@@ -205,6 +267,27 @@ public final class MonClient implements AutoCloseable {
     long newest = Integer.toUnsignedLong(m.getNewest());
     if (newest > monitorNewest) {
       monitorNewest = newest;
+    }
+    if (historyFetch != null) {
+      try {
+        List<OsdMap> fulls = new ArrayList<>();
+        for (OsdMapProto p : m.getFullList()) {
+          fulls.add(MapCodec.fromProto(p));
+        }
+        List<Incremental> incs = new ArrayList<>();
+        for (IncrementalProto p : m.getIncrementalList()) {
+          incs.add(MapCodec.fromProto(p));
+        }
+        if (historyFetch.offer(fulls, incs, newest)) {
+          historyFetch = null;
+        }
+      } catch (IllegalArgumentException e) {
+        historyFetch.done.completeExceptionally(e);
+        historyFetch = null;
+      }
+    }
+    if (subscribeFrom < 0) {
+      return; // not subscribed: maps fetched for history only
     }
     advance(newest);
   }

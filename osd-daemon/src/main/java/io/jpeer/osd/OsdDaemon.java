@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class OsdDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OsdDaemon.class);
   private static final Duration STATS_INTERVAL = Duration.ofSeconds(5);
+  /** Epochs of map history kept (Ceph keeps maps back to the oldest last_epoch_clean). */
+  private static final int MAP_HISTORY_EPOCHS = 5_000;
 
   private final Config cfg;
   private final int whoami;
@@ -71,6 +73,7 @@ public final class OsdDaemon implements AutoCloseable {
 
   // Touched only on `thread`.
   private OsdMap map;
+  private final MapHistory mapHistory = new MapHistory(MAP_HISTORY_EPOCHS);
   private final TreeMap<PgId, Pg> pgs = new TreeMap<>();
   private final Map<Integer, Long> peerUpFrom = new HashMap<>();
   private boolean booted;
@@ -139,9 +142,20 @@ public final class OsdDaemon implements AutoCloseable {
     if (from > 0) {
       log.info("osd.{} catching up on maps from e{}", id, from);
     }
-    // Boot only once caught up (Ceph's preboot): the PGs are loaded and have seen every old
-    // epoch before the monitor marks us up, so peering with us starts at once.
-    d.monc.subscribe(from, m -> d.onThread(() -> d.handleMap(m)));
+    // First the cluster's map history (for the past intervals of PGs new to this OSD), then the
+    // subscription. Boot only once caught up (Ceph's preboot): the PGs are loaded and have seen
+    // every old epoch before the monitor marks us up, so peering with us starts at once.
+    d.monc.fetchHistory(1, Long.MAX_VALUE).whenComplete((maps, err) -> d.onThread(() -> {
+      if (err != null) {
+        log.warn("osd.{} could not fetch the map history ({}); PGs new here start at the current epoch", id,
+            err.getMessage());
+      } else {
+        maps.forEach(d.mapHistory::add);
+        log.info("osd.{} map history e{}..e{} ({} epochs)", id, d.mapHistory.oldest(),
+            maps.isEmpty() ? 0 : maps.get(maps.size() - 1).epoch(), d.mapHistory.size());
+      }
+      d.monc.subscribe(from, m -> d.onThread(() -> d.handleMap(m)));
+    }));
     long hb = Math.max(10, cfg.osdHeartbeatInterval().toMillis());
     d.thread.scheduleWithFixedDelay(() -> d.runLogged(d::heartbeatTick), hb, hb, TimeUnit.MILLISECONDS);
     long beacon = Math.max(100, cfg.osdBeaconReportInterval().toMillis());
@@ -289,6 +303,7 @@ public final class OsdDaemon implements AutoCloseable {
     OsdMap prev = map;
     map = next;
     published = next;
+    mapHistory.add(next);
     log.debug("osd.{} applied map e{}", whoami, next.epoch());
     boolean upNow = next.isUp(whoami) && next.upFrom(whoami) > startEpoch
         && (addr.getHostString() + ":" + addr.getPort()).equals(next.addr(whoami));
@@ -445,13 +460,18 @@ public final class OsdDaemon implements AutoCloseable {
         missing = loaded.get().missing();
         past = loaded.get().pastIntervals();
       } else {
-        info = PgInfo.created(pg, e);
+        // New here: its history and past intervals from the maps since its pool was created.
+        MapHistory.Initial ini = mapHistory.build(pg, view.map());
+        info = PgInfo.created(pg, ini.created());
+        info = info.withHistory(info.history().withSameSince(ini.sameUpSince(), ini.sameIntervalSince(),
+            ini.samePrimarySince()));
+        past = ini.pastIntervals();
         pgLog = PgLog.EMPTY;
         missing = PgMissing.of(true, java.util.Map.of());
         t.createCollection(coll);
       }
       long sis = info.history().sameIntervalSince();
-      if (loaded.isEmpty() || sis == 0 || sis > e) { // (sis > e: stored just before a crash, epoch not yet)
+      if (loaded.isPresent() && (sis == 0 || sis > e)) { // (sis > e: stored just before a crash, epoch not yet)
         info = info.withHistory(info.history().withSameSince(e, e, e));
       }
       PgStateStore.putAll(t, coll, info, pgLog, missing);
@@ -464,8 +484,6 @@ public final class OsdDaemon implements AutoCloseable {
       log.error("pg {} e{} cannot load or create its stored state: {}", pg, e, ex.getMessage());
       return null;
     }
-    // Intervals this OSD lived through are kept; the ones it missed while down are not replayed
-    // from old maps (yet): the primaries that stayed up hold them.
     PeeringMachine m = new PeeringMachine(pg, whoami, view, info, pgLog, missing, past, machineConfig);
     PgMapping mp = m.mapping();
     log.info("pg {} e{} created here: up {} acting {} primary {}", pg, e, mp.up(), mp.acting(), mp.actingPrimary());
