@@ -248,6 +248,11 @@ public final class Config {
     return get(Options.OSD_DEBUG_DROP_REPOP);
   }
 
+  /** Simulated PGs an OSD peers on a private bus before it boots, so its first real peering runs compiled. */
+  public int osdWarmupPgs() {
+    return get(Options.OSD_WARMUP_PGS);
+  }
+
   public int osdRecoveryMaxActive() {
     return get(Options.OSD_RECOVERY_MAX_ACTIVE);
   }

@@ -58,6 +58,8 @@ public final class Options {
         }
         return Boolean.parseBoolean(s);
       }, "testing only: the primary logs and applies writes but never sends them to replicas");
+  public static final ConfigOption<Integer> OSD_WARMUP_PGS = add("osd_warmup_pgs", "400",
+      s -> intIn(s, 0, 100_000), "simulated PGs peered before boot to warm the JIT (0: none)");
   public static final ConfigOption<Integer> OSD_RECOVERY_MAX_ACTIVE = add("osd_recovery_max_active", "3",
       s -> intIn(s, 1, 1000), "recovery ops in flight per OSD");
   public static final ConfigOption<Integer> OSD_MIN_PG_LOG_ENTRIES = add("osd_min_pg_log_entries", "250",

@@ -142,6 +142,16 @@ public final class OsdDaemon implements AutoCloseable {
     if (from > 0) {
       log.info("osd.{} catching up on maps from e{}", id, from);
     }
+    if (cfg.osdWarmupPgs() > 0) {
+      long t0 = System.nanoTime();
+      try {
+        int active = PeeringWarmup.run(cfg.osdWarmupPgs());
+        log.info("osd.{} warmed up the peering code on {} simulated PGs ({} active) in {} ms", id, cfg.osdWarmupPgs(),
+            active, (System.nanoTime() - t0) / 1_000_000);
+      } catch (WireException | RuntimeException e) {
+        log.error("osd.{} peering warm-up failed (booting anyway): {}", id, e.toString());
+      }
+    }
     // First the cluster's map history (for the past intervals of PGs new to this OSD), then the
     // subscription. Boot only once caught up (Ceph's preboot): the PGs are loaded and have seen
     // every old epoch before the monitor marks us up, so peering with us starts at once.
