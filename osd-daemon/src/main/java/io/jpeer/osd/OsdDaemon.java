@@ -852,6 +852,12 @@ public final class OsdDaemon implements AutoCloseable {
     }
 
     @Override
+    public void afterMap(long epoch, Runnable r) {
+      // The monitor client hands a map to handleMap before completing this wait: r runs after it.
+      monc.waitForEpoch(epoch).thenRun(() -> onThread(r));
+    }
+
+    @Override
     public boolean dropRepops() {
       return cfg.osdDebugDropRepop();
     }
