@@ -105,6 +105,11 @@ public final class RadosClient implements AutoCloseable {
     this.timeout = timeout;
   }
 
+  /** Ops sent and not yet answered (or given up on). */
+  public int inFlight() {
+    return pending.size();
+  }
+
   /** Writes the whole object; returns the version it was stored at. */
   public Eversion put(String pool, String oid, byte[] data) throws ClientException {
     return version(op(pool, oid, MOSDOp.Op.WRITE_FULL, data));
