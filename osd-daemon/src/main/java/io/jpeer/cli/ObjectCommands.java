@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +31,10 @@ final class ObjectCommands {
       Osdctl root = (Osdctl) spec.root().userObject();
       PrintWriter err = spec.commandLine().getErr();
       try {
-        run(root.session().rados(), spec.commandLine().getOut());
+        RadosClient rados = root.session().rados();
+        // --timeout N: the op (resends included) fails after N s; an OSD still holding it drops it.
+        rados.setTimeout(Duration.ofSeconds(Math.max(1, root.timeoutSeconds)));
+        run(rados, spec.commandLine().getOut());
         spec.commandLine().getOut().flush();
         return 0;
       } catch (ClusterException e) {

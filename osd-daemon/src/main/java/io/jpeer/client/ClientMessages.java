@@ -13,6 +13,7 @@ public final class ClientMessages {
   public static final int EAGAIN = -11;
   public static final int EINVAL = -22;
   public static final int EIO = -5;
+  public static final int ETIMEDOUT = -110;
 
   private ClientMessages() {}
 

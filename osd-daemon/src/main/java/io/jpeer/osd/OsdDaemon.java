@@ -120,9 +120,19 @@ public final class OsdDaemon implements AutoCloseable {
     boolean fresh = OsdDataDir.prepare(cfg.osdData(), cfg.fsid(), id);
     ObjectStore store;
     try {
-      store = ObjectStores.open(cfg.osdObjectstore(), cfg.osdData(), true);
+      // Only a new OSD creates its store; for any other a missing store is lost data.
+      store = ObjectStores.open(cfg.osdObjectstore(), cfg.osdData(), fresh,
+          new io.jpeer.store.StoreIdentity(cfg.fsid(), id));
     } catch (StoreException e) {
       throw new OsdStartException(e.getMessage());
+    }
+    if (fresh) {
+      try {
+        OsdDataDir.markReady(cfg.osdData());
+      } catch (OsdStartException e) {
+        store.close();
+        throw e;
+      }
     }
     OsdDaemon d = new OsdDaemon(cfg);
     d.store = store;
@@ -539,9 +549,19 @@ public final class OsdDaemon implements AutoCloseable {
     if (pg.isPrimary() && (ev instanceof PeeringEvent.AppendLog || !before.equals(pg.machine().pgStateString()))) {
       scheduleStatsReport();
     }
+    // Objects a log merge removed (divergent entries) are stored with the merged log, atomically:
+    // in the caller's or the epoch's batch, else in one transaction of their own.
+    Transaction into = tx != null ? tx : batch;
+    Transaction own = into == null && effects.stream().anyMatch(e -> e instanceof Effect.RemoveObjects)
+        && effects.stream().anyMatch(e -> e instanceof Effect.Persist) ? new Transaction().sync(false) : null;
     for (Effect e : effects) {
       if (e instanceof Effect.Persist p) {
-        persist(pg, p, tx != null ? tx : batch);
+        persist(pg, p, own != null ? own : into);
+        if (own != null) {
+          effects.stream().filter(x -> x instanceof Effect.RemoveObjects)
+              .forEach(x -> removeObjects(pg, ((Effect.RemoveObjects) x).oids(), own));
+          applyOrLog(pg, own);
+        }
       } else if (e instanceof Effect.Send s) {
         sendPeering(s.message());
       } else if (e instanceof Effect.NeedUpThru u) {
@@ -561,8 +581,8 @@ public final class OsdDaemon implements AutoCloseable {
         if (v != null && log.isDebugEnabled()) {
           log.debug("pg {} e{} exit {} {} ms", pg.pgid(), sx.epoch(), sx.state(), v.durationMillis());
         }
-      } else if (e instanceof Effect.RemoveObjects r) {
-        removeObjects(pg, r.oids());
+      } else if (e instanceof Effect.RemoveObjects r && own == null) {
+        removeObjects(pg, r.oids(), into); // (else already stored with the log)
       }
     }
     if (!(ev instanceof PeeringEvent.AppendLog) && pg.machine().acceptsWrites()) {
@@ -619,13 +639,20 @@ public final class OsdDaemon implements AutoCloseable {
     }
   }
 
-  private void removeObjects(Pg pg, List<String> oids) {
-    Transaction t = new Transaction();
+  /** Removes objects: in {@code into} when given, else in a transaction of their own. */
+  private void removeObjects(Pg pg, List<String> oids, Transaction into) {
+    Transaction t = into != null ? into : new Transaction();
     oids.forEach(o -> t.remove(pg.pgid().toString(), o));
+    if (into == null) {
+      applyOrLog(pg, t);
+    }
+  }
+
+  private void applyOrLog(Pg pg, Transaction t) {
     try {
       store.apply(t);
     } catch (StoreException e) {
-      log.error("pg {} could not remove objects {}: {}", pg.pgid(), oids, e.getMessage());
+      log.error("pg {} e{} could not persist its state: {}", pg.pgid(), map.epoch(), e.getMessage());
     }
   }
 
@@ -850,6 +877,12 @@ public final class OsdDaemon implements AutoCloseable {
     @Override
     public void feed(Pg pg, PeeringEvent ev, Transaction tx) {
       OsdDaemon.this.feed(pg, ev, tx);
+    }
+
+    @Override
+    public void afterMap(long epoch, Runnable r) {
+      // The monitor client hands a map to handleMap before completing this wait: r runs after it.
+      monc.waitForEpoch(epoch).thenRun(() -> onThread(r));
     }
 
     @Override

@@ -9,12 +9,19 @@ import java.nio.file.StandardCopyOption;
 /**
  * The OSD's data directory identity (Ceph's {@code fsid} and {@code whoami} files): a new
  * directory is stamped on first start; a directory of another cluster or OSD is refused before
- * anything in it is touched.
+ * anything in it is touched. As Ceph's mkfs, a {@code ready} file is written once the new OSD's
+ * store exists: until then the directory is still new (a start interrupted half-way may create
+ * its store); after, a missing store is lost data, never replaced by an empty one.
  */
 final class OsdDataDir {
   private OsdDataDir() {}
 
-  /** Stamps or checks {@code dir}; returns true when it was freshly created (a new OSD). */
+  static final String READY = "ready";
+
+  /**
+   * Stamps or checks {@code dir}; returns true when it is a new OSD's (just stamped, or stamped
+   * before but never {@link #markReady ready}): only then may the OSD create its store.
+   */
   static boolean prepare(Path dir, String fsid, int whoami) throws OsdStartException {
     Path fsidFile = dir.resolve("fsid");
     Path whoamiFile = dir.resolve("whoami");
@@ -29,7 +36,7 @@ final class OsdDataDir {
           throw new OsdStartException("osd data " + dir + " belongs to osd." + (who.isEmpty() ? "?" : who)
               + ", not osd." + whoami);
         }
-        return false;
+        return !Files.exists(dir.resolve(READY));
       }
       if (Files.isDirectory(dir)) {
         try (var s = Files.list(dir)) {
@@ -44,6 +51,15 @@ final class OsdDataDir {
       return true;
     } catch (IOException e) {
       throw new OsdStartException("osd data " + dir + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
+    }
+  }
+
+  /** The new OSD's store exists: from now on the directory is not new. */
+  static void markReady(Path dir) throws OsdStartException {
+    try {
+      writeAtomically(dir.resolve(READY), "ready\n");
+    } catch (IOException e) {
+      throw new OsdStartException("osd data " + dir + ": cannot write " + READY + ": " + e.getMessage());
     }
   }
 

@@ -20,12 +20,15 @@ import io.jpeer.store.StoreException;
 import io.jpeer.store.StoredObject;
 import io.jpeer.store.Transaction;
 import java.nio.charset.StandardCharsets;
+import io.jpeer.core.machine.PeeringStateName;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +36,16 @@ import org.slf4j.LoggerFactory;
  * Client operations on the OSD, run on the daemon thread. The primary orders each write (next
  * version, log entry), stores object and log entry in one transaction, sends the same entry to
  * every acting replica, and acknowledges the client only when all of them have stored it. Ops on
- * a PG that is not active, or on an object the primary is missing, wait (held, never failed); a
- * resent request already in the log is answered from it, not applied twice.
+ * a PG that is not active, or on an object the primary is missing, wait (held, never failed) for
+ * the rest of the interval; at an interval change they are dropped, as Ceph does, and the client
+ * resends on the new map. A resent request already in the log is answered from it, not applied
+ * twice; one whose original is still waiting for replicas is answered when that one commits.
  */
 final class WritePath {
   private static final Logger log = LoggerFactory.getLogger(WritePath.class);
   static final String VERSION_ATTR = "v";
+  /** Ops and replicated writes waiting for a newer map, at most (a bad peer cannot fill memory). */
+  static final int MAX_WAITING_FOR_MAP = 10_000;
 
   /** Access to the daemon's state (all calls on the daemon thread). */
   interface Daemon {
@@ -55,17 +62,39 @@ final class WritePath {
 
     void sendToOsd(int osd, int type, com.google.protobuf.Message body);
 
+    /** Runs {@code r} on the daemon thread once the map of {@code epoch} has been applied. */
+    void afterMap(long epoch, Runnable r);
+
     /** Fault injection (osd_debug_drop_repop). */
     boolean dropRepops();
   }
 
-  private record Waiting(Connection client, MOSDOp op) {}
+  /** An op held in its PG's interval; dropped once that ends, the client is gone, or it gave up. */
+  private record Waiting(Connection client, MOSDOp op, long interval, long giveUpAtNanos) {}
 
-  private record InFlight(Connection client, long tid, PgId pgid, Eversion version, TreeSet<Integer> awaiting) {}
+  /** Where a write's answer goes: the original request and each resend that arrived meanwhile. */
+  private record Requester(Connection client, long tid, int attempt) {}
+
+  private static final class InFlight {
+    final PgId pgid;
+    final ReqId reqid;
+    final Eversion version;
+    final TreeSet<Integer> awaiting;
+    final List<Requester> requesters = new ArrayList<>();
+
+    InFlight(PgId pgid, ReqId reqid, Eversion version, TreeSet<Integer> awaiting) {
+      this.pgid = pgid;
+      this.reqid = reqid;
+      this.version = version;
+      this.awaiting = awaiting;
+    }
+  }
 
   private final Daemon d;
   private final Map<PgId, ArrayDeque<Waiting>> waiting = new HashMap<>();
   private final Map<Long, InFlight> inFlight = new HashMap<>();
+  private final Map<ReqId, InFlight> inFlightByReqid = new HashMap<>();
+  private int waitingForMap;
   private long nextRepTid = 1;
 
   WritePath(Daemon d) {
@@ -73,33 +102,52 @@ final class WritePath {
   }
 
   void handleOp(Connection client, MOSDOp op) {
+    long giveUpAt = op.getGiveUpMs() == 0 ? Long.MAX_VALUE
+        : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(op.getGiveUpMs()));
+    handleOp(client, op, giveUpAt);
+  }
+
+  private void handleOp(Connection client, MOSDOp op, long giveUpAt) {
+    if (!client.isOpen() || System.nanoTime() > giveUpAt) {
+      log.info("osd.{} e{} dropping {} tid {} from {}: {}", d.whoami(), d.epoch(), op.getOp(), op.getTid(),
+          op.getClient(), client.isOpen() ? "the client has given up on it" : "the client is gone");
+      return;
+    }
+    long opEpoch = Integer.toUnsignedLong(op.getMapEpoch());
+    if (opEpoch > d.epoch()) {
+      // The client knows a newer map: act on it, not on ours (Ceph's OSD waits for the map too).
+      waitForMap(opEpoch, () -> handleOp(client, op, giveUpAt));
+      return;
+    }
     PgId pgid;
     try {
       pgid = PgId.parse(op.getPgid());
     } catch (IllegalArgumentException e) {
-      reply(client, op.getTid(), ClientMessages.EINVAL, "bad pgid: " + e.getMessage(), null);
+      reply(client, op, ClientMessages.EINVAL, "bad pgid: " + e.getMessage(), null);
       return;
     }
     Pg pg = d.pg(pgid);
     if (op.getOp() == MOSDOp.Op.PG_QUERY && pg != null) {
       client.send(ClientMessages.MOSD_OP_REPLY, d.epoch(), MOSDOpReply.newBuilder().setTid(op.getTid())
-          .setData(ByteString.copyFromUtf8(PgQuery.json(pg, d.epoch()))).setMapEpoch((int) d.epoch()).build());
+          .setAttempt(op.getAttempt()).setData(ByteString.copyFromUtf8(PgQuery.json(pg, d.epoch())))
+          .setMapEpoch((int) d.epoch()).build());
       return;
     }
     if (pg == null || !pg.isPrimary()) {
-      reply(client, op.getTid(), ClientMessages.EAGAIN, "osd." + d.whoami() + " is not the primary of " + pgid
+      reply(client, op, ClientMessages.EAGAIN, "osd." + d.whoami() + " is not the primary of " + pgid
           + " at e" + d.epoch(), null);
       return;
     }
     if (op.getOp() != MOSDOp.Op.LIST && !op.getOid().isEmpty()
         && io.jpeer.core.types.ObjectNames.invalidReason(op.getOid()) != null) {
-      reply(client, op.getTid(), ClientMessages.EINVAL, "bad object name: "
+      reply(client, op, ClientMessages.EINVAL, "bad object name: "
           + io.jpeer.core.types.ObjectNames.invalidReason(op.getOid()), null);
       return;
     }
     if (!pg.machine().acceptsWrites()
         || (op.getOp() != MOSDOp.Op.LIST && pg.machine().missing().isMissing(op.getOid()))) {
-      waiting.computeIfAbsent(pgid, k -> new ArrayDeque<>()).add(new Waiting(client, op));
+      waiting.computeIfAbsent(pgid, k -> new ArrayDeque<>())
+          .add(new Waiting(client, op, pg.machine().lastPeeringReset(), giveUpAt));
       log.debug("pg {} e{} holding {} {} (state {})", pgid, d.epoch(), op.getOp(), op.getOid(),
           pg.machine().stateName());
       return;
@@ -109,12 +157,25 @@ final class WritePath {
         case READ -> read(client, pg, op);
         case LIST -> list(client, pg, op);
         case WRITE_FULL, DELETE -> write(client, pg, op);
-        default -> reply(client, op.getTid(), ClientMessages.EINVAL, "unknown op", null);
+        default -> reply(client, op, ClientMessages.EINVAL, "unknown op", null);
       }
     } catch (StoreException e) {
       log.error("pg {} e{} op {} {} failed in the store: {}", pgid, d.epoch(), op.getOp(), op.getOid(), e.getMessage());
-      reply(client, op.getTid(), ClientMessages.EIO, e.getMessage(), null);
+      reply(client, op, ClientMessages.EIO, e.getMessage(), null);
     }
+  }
+
+  private void waitForMap(long epoch, Runnable r) {
+    if (waitingForMap >= MAX_WAITING_FOR_MAP) {
+      log.warn("osd.{} e{} {} messages already wait for newer maps; dropping one for e{}", d.whoami(), d.epoch(),
+          waitingForMap, epoch);
+      return;
+    }
+    waitingForMap++;
+    d.afterMap(epoch, () -> {
+      waitingForMap--;
+      r.run();
+    });
   }
 
   /** Retries the ops a PG was holding (after it changed state). */
@@ -124,15 +185,28 @@ final class WritePath {
       return;
     }
     for (Waiting w : q) {
-      handleOp(w.client(), w.op());
+      if (w.interval() != pg.machine().lastPeeringReset()) {
+        continue; // (dropped at the interval change already; kept here only if that was missed)
+      }
+      handleOp(w.client(), w.op(), w.giveUpAtNanos());
     }
   }
 
-  /** A PG started a new interval: writes waiting for replica acks will be resent by their clients. */
+  /**
+   * A PG started a new interval: what it held or was replicating for the old one is dropped,
+   * unanswered; the clients resend on the new map (and a resent write already logged is then
+   * answered from the log, once peering has settled what the log holds).
+   */
   void intervalChanged(PgId pgid) {
+    ArrayDeque<Waiting> held = waiting.remove(pgid);
+    if (held != null) {
+      log.info("pg {} e{} new interval: dropping {} held op(s); their clients resend", pgid, d.epoch(), held.size());
+    }
     inFlight.values().removeIf(f -> {
-      if (f.pgid().equals(pgid)) {
-        reply(f.client(), f.tid(), ClientMessages.EAGAIN, "pg " + pgid + " re-peering; resend", null);
+      if (f.pgid.equals(pgid)) {
+        log.info("pg {} e{} new interval: write {} ({}) no longer waits for osd.{}", pgid, d.epoch(), f.version,
+            f.reqid, f.awaiting);
+        inFlightByReqid.remove(f.reqid);
         return true;
       }
       return false;
@@ -142,11 +216,11 @@ final class WritePath {
   private void read(Connection client, Pg pg, MOSDOp op) throws StoreException {
     Optional<StoredObject> o = d.store().read(pg.pgid().toString(), op.getOid());
     if (o.isEmpty()) {
-      reply(client, op.getTid(), ClientMessages.ENOENT, "no such object " + op.getOid(), null);
+      reply(client, op, ClientMessages.ENOENT, "no such object " + op.getOid(), null);
       return;
     }
-    MOSDOpReply.Builder b = MOSDOpReply.newBuilder().setTid(op.getTid()).setData(ByteString.copyFrom(o.get().data()))
-        .setMapEpoch((int) d.epoch());
+    MOSDOpReply.Builder b = MOSDOpReply.newBuilder().setTid(op.getTid()).setAttempt(op.getAttempt())
+        .setData(ByteString.copyFrom(o.get().data())).setMapEpoch((int) d.epoch());
     byte[] v = o.get().attrs().get(VERSION_ATTR);
     if (v != null) {
       b.setVersion(CoreCodec.eversion(Eversion.parse(new String(v, StandardCharsets.UTF_8))));
@@ -157,15 +231,24 @@ final class WritePath {
   private void list(Connection client, Pg pg, MOSDOp op) throws StoreException {
     List<String> names = d.store().list(pg.pgid().toString(), "", Integer.MAX_VALUE);
     client.send(ClientMessages.MOSD_OP_REPLY, d.epoch(), MOSDOpReply.newBuilder().setTid(op.getTid())
-        .addAllNames(names).setMapEpoch((int) d.epoch()).build());
+        .setAttempt(op.getAttempt()).addAllNames(names).setMapEpoch((int) d.epoch()).build());
   }
 
   private void write(Connection client, Pg pg, MOSDOp op) throws StoreException {
     ReqId reqid = new ReqId(op.getClient(), op.getIncarnation(), op.getTid());
+    Requester requester = new Requester(client, op.getTid(), op.getAttempt());
+    InFlight original = inFlightByReqid.get(reqid);
+    if (original != null) {
+      // Logged here but not yet on every replica: answer with the original, once it commits.
+      log.info("pg {} e{} duplicate request {}: {} still waits for osd.{}; answering when it commits", pg.pgid(),
+          d.epoch(), reqid, original.version, original.awaiting);
+      original.requesters.add(requester);
+      return;
+    }
     for (LogEntry e : pg.machine().pgLog().entries()) {
       if (reqid.equals(e.reqid())) {
-        log.info("pg {} e{} duplicate request {} already logged at {}", pg.pgid(), d.epoch(), reqid, e.version());
-        reply(client, op.getTid(), 0, "", e.version());
+        log.info("pg {} e{} duplicate request {} already committed at {}", pg.pgid(), d.epoch(), reqid, e.version());
+        reply(client, op, 0, "", e.version());
         return;
       }
     }
@@ -173,7 +256,7 @@ final class WritePath {
     Optional<StoredObject> current = d.store().read(coll, op.getOid());
     boolean delete = op.getOp() == MOSDOp.Op.DELETE;
     if (delete && current.isEmpty()) {
-      reply(client, op.getTid(), ClientMessages.ENOENT, "no such object " + op.getOid(), null);
+      reply(client, op, ClientMessages.ENOENT, "no such object " + op.getOid(), null);
       return;
     }
     Eversion prior = current.map(o -> o.attrs().get(VERSION_ATTR))
@@ -186,11 +269,14 @@ final class WritePath {
     TreeSet<Integer> replicas = new TreeSet<>(pg.mapping().acting());
     replicas.remove(d.whoami());
     if (replicas.isEmpty()) {
-      reply(client, op.getTid(), 0, "", version);
+      reply(client, op, 0, "", version);
       return;
     }
     long repTid = nextRepTid++;
-    inFlight.put(repTid, new InFlight(client, op.getTid(), pg.pgid(), version, replicas));
+    InFlight f = new InFlight(pg.pgid(), reqid, version, replicas);
+    f.requesters.add(requester);
+    inFlight.put(repTid, f);
+    inFlightByReqid.put(reqid, f);
     MOSDRepOp rep = MOSDRepOp.newBuilder().setPgid(coll).setRepTid(repTid).setEntry(CoreCodec.entry(entry))
         .setData(ByteString.copyFrom(data)).setMapEpoch((int) d.epoch()).build();
     if (d.dropRepops()) {
@@ -202,7 +288,10 @@ final class WritePath {
     }
   }
 
-  /** The log entry and the object change, in one durable transaction. */
+  /**
+   * The log entry and the object change, in one durable transaction; nothing is stored unless
+   * the PG's log took the entry (a log that refuses it must not get the object without it).
+   */
   private void applyEntry(Pg pg, LogEntry entry, byte[] data) throws StoreException {
     String coll = pg.pgid().toString();
     Transaction t = new Transaction();
@@ -212,48 +301,117 @@ final class WritePath {
       t.write(coll, entry.oid(), data, Map.of(VERSION_ATTR, entry.version().toString().getBytes(StandardCharsets.UTF_8)));
     }
     d.feed(pg, new PeeringEvent.AppendLog(entry), t);
+    if (!pg.machine().pgLog().head().equals(entry.version())) {
+      throw new StoreException("pg " + coll + " log did not take entry " + entry.version() + " (head "
+          + pg.machine().pgLog().head() + ")");
+    }
     d.store().apply(t);
   }
 
+  /**
+   * A replicated write, applied only if it comes from the PG's current acting primary and was
+   * sent in the current interval; anything else is dropped and logged (a primary of an ended
+   * interval must not write here). One sent with a newer map than ours waits for that map.
+   */
   void handleRepOp(int from, MOSDRepOp rep) {
-    int result = 0;
-    try {
-      PgId pgid = PgId.parse(rep.getPgid());
-      Pg pg = d.pg(pgid);
-      LogEntry entry = CoreCodec.entry(rep.getEntry(), "MOSDRepOp.entry");
-      if (pg == null || pg.isPrimary() || rep.getMapEpoch() < pg.machine().lastPeeringReset()) {
-        result = ClientMessages.EAGAIN; // not ours, or sent in an interval that has ended
-      } else {
-        applyEntry(pg, entry, rep.getData().toByteArray());
-      }
-    } catch (IllegalArgumentException | WireException | StoreException e) {
-      log.warn("osd.{} could not apply a replicated write from osd.{}: {}", d.whoami(), from, e.getMessage());
-      result = ClientMessages.EIO;
+    long epoch = Integer.toUnsignedLong(rep.getMapEpoch());
+    if (epoch > d.epoch()) {
+      waitForMap(epoch, () -> handleRepOp(from, rep));
+      return;
     }
-    d.sendToOsd(from, OsdMessages.MOSD_REPOP_REPLY, MOSDRepOpReply.newBuilder().setPgid(rep.getPgid())
+    PgId pgid;
+    LogEntry entry;
+    try {
+      pgid = PgId.parse(rep.getPgid());
+      entry = CoreCodec.entry(rep.getEntry(), "MOSDRepOp.entry");
+    } catch (IllegalArgumentException | WireException e) {
+      log.warn("osd.{} bad replicated write from osd.{}: {}", d.whoami(), from, e.getMessage());
+      replyRep(from, rep, ClientMessages.EINVAL);
+      return;
+    }
+    Pg pg = d.pg(pgid);
+    String refused = refusal(from, epoch, pg);
+    if (refused != null) {
+      log.warn("pg {} e{} dropping replicated write {} from osd.{} (sent at e{}): {}", pgid, d.epoch(),
+          entry.version(), from, epoch, refused);
+      return;
+    }
+    if (!entry.version().isAfter(pg.machine().pgLog().head())) {
+      // Already here (a resent repop) when the log holds this very entry; otherwise out of order.
+      boolean have = pg.machine().pgLog().entries().stream().anyMatch(e -> e.version().equals(entry.version())
+          && java.util.Objects.equals(e.reqid(), entry.reqid()));
+      if (have) {
+        replyRep(from, rep, 0);
+      } else {
+        log.error("pg {} e{} replicated write {} from osd.{} is not after this log's head {}; dropped", pgid,
+            d.epoch(), entry.version(), from, pg.machine().pgLog().head());
+      }
+      return;
+    }
+    try {
+      applyEntry(pg, entry, rep.getData().toByteArray());
+    } catch (StoreException e) {
+      log.error("pg {} e{} could not apply replicated write {} from osd.{}: {}", pgid, d.epoch(), entry.version(),
+          from, e.getMessage());
+      replyRep(from, rep, ClientMessages.EIO);
+      return;
+    }
+    replyRep(from, rep, 0);
+  }
+
+  /** Why a replicated write from {@code from}, sent at {@code epoch}, may not be applied here (null: it may). */
+  private String refusal(int from, long epoch, Pg pg) {
+    if (pg == null) {
+      return "this OSD does not hold the PG";
+    }
+    int primary = pg.mapping().actingPrimary();
+    if (primary != from) {
+      return "osd." + from + " is not its acting primary (" + (primary < 0 ? "none" : "osd." + primary) + " is)";
+    }
+    if (epoch < pg.machine().lastPeeringReset()) {
+      return "sent in an interval that ended (this one began at e" + pg.machine().lastPeeringReset() + ")";
+    }
+    if (!pg.machine().state().isWithin(PeeringStateName.REPLICA_ACTIVE)) {
+      return "not an active replica yet (" + pg.machine().stateName() + ")";
+    }
+    return null;
+  }
+
+  private void replyRep(int to, MOSDRepOp rep, int result) {
+    d.sendToOsd(to, OsdMessages.MOSD_REPOP_REPLY, MOSDRepOpReply.newBuilder().setPgid(rep.getPgid())
         .setRepTid(rep.getRepTid()).setResult(result).setMapEpoch((int) d.epoch()).build());
   }
 
   void handleRepOpReply(int from, MOSDRepOpReply r) {
     InFlight f = inFlight.get(r.getRepTid());
-    if (f == null) {
+    if (f == null || !f.awaiting.contains(from)) {
       return;
     }
     if (r.getResult() != 0) {
-      inFlight.remove(r.getRepTid());
-      reply(f.client(), f.tid(), ClientMessages.EAGAIN, "osd." + from + " could not apply the write; resend", null);
+      // The entry is in our log but not in the replica's: answering now (even EAGAIN, as a resend
+      // would then be found in the log) would ack a write a replica lacks. It waits for the next
+      // interval, whose peering settles the logs; the client resends then.
+      log.error("pg {} e{} osd.{} could not apply write {} (result {}); it waits for the next interval", f.pgid,
+          d.epoch(), from, f.version, r.getResult());
       return;
     }
-    f.awaiting().remove(from);
-    if (f.awaiting().isEmpty()) {
+    f.awaiting.remove(from);
+    if (f.awaiting.isEmpty()) {
       inFlight.remove(r.getRepTid());
-      reply(f.client(), f.tid(), 0, "", f.version());
+      inFlightByReqid.remove(f.reqid);
+      for (Requester q : f.requesters) {
+        reply(q.client(), q.tid(), q.attempt(), 0, "", f.version);
+      }
     }
   }
 
-  private void reply(Connection client, long tid, int result, String status, Eversion version) {
-    MOSDOpReply.Builder b = MOSDOpReply.newBuilder().setTid(tid).setResult(result).setStatus(status)
-        .setMapEpoch((int) d.epoch());
+  private void reply(Connection client, MOSDOp op, int result, String status, Eversion version) {
+    reply(client, op.getTid(), op.getAttempt(), result, status, version);
+  }
+
+  private void reply(Connection client, long tid, int attempt, int result, String status, Eversion version) {
+    MOSDOpReply.Builder b = MOSDOpReply.newBuilder().setTid(tid).setAttempt(attempt).setResult(result)
+        .setStatus(status).setMapEpoch((int) d.epoch());
     if (version != null) {
       b.setVersion(CoreCodec.eversion(version));
     }

@@ -40,30 +40,77 @@ public final class RocksDbStore implements ObjectStore {
   private final WriteOptions syncWrites = new WriteOptions().setSync(true);
   private final WriteOptions asyncWrites = new WriteOptions().setSync(false);
 
-  private RocksDbStore(Path dir, RocksDB db) {
+  private final boolean readOnly;
+
+  private RocksDbStore(Path dir, RocksDB db, boolean readOnly) {
     this.dir = dir;
     this.db = db;
+    this.readOnly = readOnly;
   }
 
-  /** Opens (creating if asked) the database in {@code dir}. */
+  /** Whether {@code dir} holds a RocksDB database (its CURRENT file names the manifest). */
+  public static boolean exists(Path dir) {
+    return Files.isRegularFile(dir.resolve("CURRENT"));
+  }
+
+  /**
+   * Opens (creating if asked) the database in {@code dir}. An existing database is first opened
+   * read-only, which writes nothing: a corrupt one is refused before RocksDB rotates its LOG or
+   * writes a new OPTIONS file.
+   */
   public static RocksDbStore open(Path dir, boolean create) throws StoreException {
-    if (!create && !Files.isDirectory(dir)) {
-      throw new StoreException("store " + dir + " does not exist");
-    }
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new StoreException("store " + dir + ": cannot create: " + e.getMessage());
+    return open(dir, create, ro -> { });
+  }
+
+  /** What must hold of an existing database, checked on its read-only opening. */
+  @FunctionalInterface
+  public interface Check {
+    void check(ObjectStore readOnly) throws StoreException;
+  }
+
+  /** As {@link #open(Path, boolean)}; {@code check} sees an existing database before it is opened for writing. */
+  public static RocksDbStore open(Path dir, boolean create, Check check) throws StoreException {
+    if (!exists(dir)) {
+      if (!create) {
+        throw new StoreException("store " + dir + (Files.isDirectory(dir)
+            ? " is not a RocksDB database (no CURRENT file)" : " does not exist"));
+      }
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new StoreException("store " + dir + ": cannot create: " + e.getMessage());
+      }
+    } else {
+      try (RocksDbStore ro = openReadOnly(dir)) {
+        check.check(ro);
+      }
     }
     try (Options o = new Options().setCreateIfMissing(create)) {
-      return new RocksDbStore(dir, RocksDB.open(o, dir.toString()));
+      return new RocksDbStore(dir, RocksDB.open(o, dir.toString()), false);
     } catch (RocksDBException e) {
-      String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-      if (msg.contains("lock")) {
-        msg = "in use by another process (" + msg + ")";
-      }
-      throw new StoreException("store " + dir + ": cannot open: " + msg.replace('\n', ' '));
+      throw openFailed(dir, e);
     }
+  }
+
+  /** Opens an existing database for reading only; nothing in {@code dir} is written. */
+  public static RocksDbStore openReadOnly(Path dir) throws StoreException {
+    if (!exists(dir)) {
+      throw new StoreException("store " + dir + (Files.isDirectory(dir)
+          ? " is not a RocksDB database (no CURRENT file)" : " does not exist"));
+    }
+    try (Options o = new Options()) {
+      return new RocksDbStore(dir, RocksDB.openReadOnly(o, dir.toString()), true);
+    } catch (RocksDBException e) {
+      throw openFailed(dir, e);
+    }
+  }
+
+  private static StoreException openFailed(Path dir, RocksDBException e) {
+    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+    if (msg.contains("lock")) {
+      msg = "in use by another process (" + msg + ")";
+    }
+    return new StoreException("store " + dir + ": cannot open: " + msg.replace('\n', ' ').strip());
   }
 
   private static byte[] key(char kind, String coll, String name) {
@@ -76,6 +123,9 @@ public final class RocksDbStore implements ObjectStore {
 
   @Override
   public synchronized void apply(Transaction t) throws StoreException {
+    if (readOnly) {
+      throw new StoreException("store " + dir + " is open read-only");
+    }
     StoreChecks.validate(t, new java.util.HashSet<>(listCollections()));
     try (WriteBatch b = new WriteBatch()) {
       for (Transaction.Op op : t.ops()) {

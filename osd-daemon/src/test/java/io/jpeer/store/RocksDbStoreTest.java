@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,40 @@ class RocksDbStoreTest extends ObjectStoreContract {
     Path elsewhere = dir.resolve("never");
     assertThatThrownBy(() -> ObjectStores.open("rocksdb", elsewhere, false)).isInstanceOf(StoreException.class);
     assertThat(elsewhere.resolve("db")).doesNotExist();
+  }
+
+  @Test
+  void aCorruptStoreIsRefusedInOneLineAndNotTouched() throws Exception {
+    store.apply(new Transaction().createCollection("1.0").write("1.0", "a", b("x"), Map.of()));
+    store.close();
+    Path db = dir.resolve("db");
+    String manifest = Files.readString(db.resolve("CURRENT")).trim();
+    Files.write(db.resolve(manifest), b("garbage"));
+    Map<String, String> before = StoreFiles.snapshot(db);
+    for (boolean create : new boolean[] {false, true}) {
+      assertThatThrownBy(() -> ObjectStores.open("rocksdb", dir, create))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("cannot open")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+    assertThatThrownBy(() -> ObjectStores.open("rocksdb", dir, false, new StoreIdentity("f", 0)))
+        .isInstanceOf(StoreException.class).hasMessageContaining("cannot open");
+    assertThat(StoreFiles.snapshot(db)).isEqualTo(before);
+    store = new MemStore(); // (closed by the contract's @AfterEach)
+  }
+
+  @Test
+  void aDirectoryWithoutCurrentIsNotAStore() throws Exception {
+    store.close();
+    Path db = dir.resolve("db");
+    Files.delete(db.resolve("CURRENT"));
+    Map<String, String> before = StoreFiles.snapshot(db);
+    assertThatThrownBy(() -> ObjectStores.open("rocksdb", dir, false, new StoreIdentity("f", 0)))
+        .isInstanceOf(StoreException.class).hasMessageContaining("no CURRENT file");
+    assertThatThrownBy(() -> ObjectStores.open("rocksdb", dir, false))
+        .isInstanceOf(StoreException.class).hasMessageContaining("no CURRENT file");
+    assertThat(StoreFiles.snapshot(db)).isEqualTo(before);
+    store = new MemStore();
   }
 
   @Test
