@@ -60,7 +60,9 @@ public record Incremental(
         t.put(pg, v);
       }
     });
-    return new OsdMap(epoch, base.fsid(), base.created(), modified, o, p, t, Math.max(poolMax, base.poolMax()));
+    OsdMap next = new OsdMap(epoch, base.fsid(), base.created(), modified, o, p, t, Math.max(poolMax, base.poolMax()));
+    next.sharePlacementsWith(base);
+    return next;
   }
 
   /** The incremental turning {@code prev} into {@code next} (next.epoch = prev.epoch + 1). */

@@ -25,6 +25,10 @@ public final class OsdMap {
   private final NavigableMap<Integer, Pool> pools;
   private final NavigableMap<PgId, List<Integer>> pgTemp;
   private final int poolMax;
+  // PG -> up/acting, computed once per PG; shared with the next epoch when that epoch changes
+  // nothing placement reads (an up_thru grant, a pool's name): every OSD maps every PG each epoch.
+  private volatile java.util.concurrent.ConcurrentHashMap<PgId, UpActing> placed =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public OsdMap(
       long epoch,
@@ -218,7 +222,40 @@ public final class OsdMap {
 
   /** Up set, up primary, acting set (pg_temp or up) and acting primary of a PG in this epoch. */
   public UpActing pgToUpActing(PgId pg) {
-    return Placement.upActing(pg, requirePool(pg), osds, pgTemp.get(pg));
+    UpActing ua = placed.get(pg);
+    if (ua == null) {
+      ua = Placement.upActing(pg, requirePool(pg), osds, pgTemp.get(pg));
+      placed.put(pg, ua);
+    }
+    return ua;
+  }
+
+  /** Reuses {@code prev}'s computed placements when nothing placement depends on differs. */
+  void sharePlacementsWith(OsdMap prev) {
+    if (samePlacementInputs(prev)) {
+      placed = prev.placed;
+    }
+  }
+
+  private boolean samePlacementInputs(OsdMap o) {
+    if (!pgTemp.equals(o.pgTemp) || !osds.keySet().equals(o.osds.keySet()) || !pools.keySet().equals(o.pools.keySet())) {
+      return false;
+    }
+    for (var e : osds.entrySet()) {
+      OsdInfo a = e.getValue();
+      OsdInfo b = o.osds.get(e.getKey());
+      if (a.exists() != b.exists() || a.up() != b.up() || a.weight() != b.weight()) {
+        return false;
+      }
+    }
+    for (var e : pools.entrySet()) {
+      Pool a = e.getValue();
+      Pool b = o.pools.get(e.getKey());
+      if (a.size() != b.size() || a.pgNum() != b.pgNum() || a.crushRule() != b.crushRule()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Pool requirePool(PgId pg) {

@@ -538,7 +538,7 @@ public final class OsdDaemon implements AutoCloseable {
       return;
     }
     long now = nowMicros();
-    String before = pg.machine().pgStateString();
+    String before = pg.isPrimary() ? pg.machine().pgStateString() : null; // (only primaries report)
     long resetBefore = pg.machine().lastPeeringReset();
     List<Effect> effects = pg.machine().handle(ev);
     if (pg.machine().lastPeeringReset() != resetBefore) {
@@ -546,7 +546,8 @@ public final class OsdDaemon implements AutoCloseable {
       writes.intervalChanged(pg.pgid());
     }
     // pg dump's last_update and counts follow writes too, not only state changes (coalesced).
-    if (pg.isPrimary() && (ev instanceof PeeringEvent.AppendLog || !before.equals(pg.machine().pgStateString()))) {
+    if (pg.isPrimary() && (ev instanceof PeeringEvent.AppendLog || before == null
+        || !before.equals(pg.machine().pgStateString()))) {
       scheduleStatsReport();
     }
     // Objects a log merge removed (divergent entries) are stored with the merged log, atomically:
