@@ -1696,6 +1696,11 @@ public final class PeeringMachine {
       if (known != null && known.lastUpdate().equals(n.msg().info().lastUpdate())) {
         return false;
       }
+      if (actingRecoveryBackfill.contains(n.from())) {
+        // A notify an acting shard sent before it got our activation (a stray re-notifies on each
+        // ActMap): what activate() recorded for it is newer, keep that.
+        return false;
+      }
       if (procReplicaInfo(n.from(), n.msg().info(), n.msg().epochSent()) && numUnfound() > 0) {
         discoverAllMissing();
       }
