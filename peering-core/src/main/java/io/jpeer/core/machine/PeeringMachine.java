@@ -618,6 +618,14 @@ public final class PeeringMachine {
         return null;
       case BACKFILLING:
         if (ev instanceof PeeringEvent.Backfilled) {
+          // Each target now holds everything (Ceph's backfill FINISH moves last_backfill to MAX).
+          for (int t : backfillTargets) {
+            PgInfo pi = peerInfo.get(t);
+            PgMissing pm = peerMissing.get(t);
+            if (pi != null && (pm == null || pm.isEmpty())) {
+              peerInfo.put(t, pi.withLastBackfill(ObjectNames.MAX).withLastComplete(pi.lastUpdate()));
+            }
+          }
           backfillTargets.clear();
           transit(RECOVERED);
           return true;
