@@ -187,6 +187,9 @@ public final class PeeringMachine {
     while (!posted.isEmpty()) {
       dispatch(posted.poll());
     }
+    if (log.isInfoEnabled()) {
+      logTransitions();
+    }
     List<Effect> result = new ArrayList<>(out.size() + queued.size() + 1);
     if (info != info0 || pgLog != log0 || missing != missing0 || pastIntervals != pi0) {
       result.add(new Effect.Persist(info, pgLog, missing, pastIntervals));
@@ -196,6 +199,26 @@ public final class PeeringMachine {
     out = new ArrayList<>();
     queued.clear();
     return result;
+  }
+
+  /**
+   * Every state this event entered, as one line (pgid, epoch, states in order): one log call per
+   * event rather than per state keeps info logging cheap enough for thousands of PGs a second.
+   */
+  private void logTransitions() {
+    StringBuilder sb = null;
+    for (Effect e : out) {
+      if (e instanceof Effect.StateEntered se) {
+        if (sb == null) {
+          sb = new StringBuilder(96).append(se.state());
+        } else {
+          sb.append(", ").append(se.state());
+        }
+      }
+    }
+    if (sb != null) {
+      log.info("pg {} e{} enter {}", pgid, epoch(), sb);
+    }
   }
 
   public PgId pgid() {
@@ -460,7 +483,6 @@ public final class PeeringMachine {
   private void enter(PeeringStateName s) {
     state = s;
     out.add(new Effect.StateEntered(s.fullName(), epoch()));
-    log.info("pg {} e{} enter {}", pgid, epoch(), s.fullName());
     if (round != null && s.isWithin(PRIMARY)) {
       round.endState = s.fullName();
     }
@@ -782,7 +804,7 @@ public final class PeeringMachine {
   private void adjustNeedUpThru() {
     if (needUpThru && map.upThru(whoami) >= info.history().sameIntervalSince()) {
       needUpThru = false;
-      log.info("pg {} e{} up_thru {} covers interval start {}; need_up_thru cleared", pgid, epoch(),
+      log.debug("pg {} e{} up_thru {} covers interval start {}; need_up_thru cleared", pgid, epoch(),
           map.upThru(whoami), info.history().sameIntervalSince());
     }
   }
@@ -822,7 +844,7 @@ public final class PeeringMachine {
       if (peer == whoami || peerInfo.containsKey(peer) || peerInfoRequested.contains(peer) || !map.isUp(peer)) {
         continue;
       }
-      log.info("pg {} e{} GetInfo: querying info from osd.{}", pgid, epoch(), peer);
+      log.debug("pg {} e{} GetInfo: querying info from osd.{}", pgid, epoch(), peer);
       out.add(new Effect.Send(new PeeringMessage.Query(pgid, QueryType.INFO, Eversion.ZERO, info.history(), epoch(),
           whoami, peer)));
       peerInfoRequested.add(peer);
@@ -1119,7 +1141,7 @@ public final class PeeringMachine {
         since = ri.lastUpdate();
       }
     }
-    log.info("pg {} e{} GetLog: requesting log since {} from auth osd.{}", pgid, epoch(), since, authLogShard);
+    log.debug("pg {} e{} GetLog: requesting log since {} from auth osd.{}", pgid, epoch(), since, authLogShard);
     out.add(new Effect.Send(new PeeringMessage.Query(pgid, QueryType.LOG, since, info.history(), epoch(), whoami,
         authLogShard)));
     blockedBy.add(authLogShard);
@@ -1214,12 +1236,12 @@ public final class PeeringMachine {
         since = Eversion.of(pi.lastEpochStarted(), 0);
         if (pi.logTail().atMost(since)) {
           decision = "query_log";
-          log.info("pg {} e{} GetMissing: requesting log+missing since {} from osd.{}", pgid, epoch(), since, p);
+          log.debug("pg {} e{} GetMissing: requesting log+missing since {} from osd.{}", pgid, epoch(), since, p);
           out.add(new Effect.Send(new PeeringMessage.Query(pgid, QueryType.LOG, since, info.history(), epoch(),
               whoami, p)));
         } else {
           decision = "query_fulllog";
-          log.info("pg {} e{} GetMissing: requesting fulllog+missing from osd.{} (want since {} < log tail {})", pgid,
+          log.debug("pg {} e{} GetMissing: requesting fulllog+missing from osd.{} (want since {} < log tail {})", pgid,
               epoch(), p, since, pi.logTail());
           out.add(new Effect.Send(new PeeringMessage.Query(pgid, QueryType.FULLLOG, Eversion.ZERO, info.history(),
               epoch(), whoami, p)));
@@ -1228,7 +1250,7 @@ public final class PeeringMachine {
         blockedBy.add(p);
       }
       if (!decision.startsWith("query")) {
-        log.info("pg {} e{} GetMissing: osd.{} {}", pgid, epoch(), p, decision.replace('_', ' '));
+        log.debug("pg {} e{} GetMissing: osd.{} {}", pgid, epoch(), p, decision.replace('_', ' '));
       }
       if (round != null) {
         round.getMissing.put(p, new GetMissingDecision(decision, since, null));
@@ -1241,7 +1263,7 @@ public final class PeeringMachine {
 
   private void readyToActivate() {
     if (needUpThru) {
-      log.info("pg {} e{} still need up_thru update before going active", pgid, epoch());
+      log.debug("pg {} e{} still need up_thru update before going active", pgid, epoch());
       post(new NeedUpThruEv());
     } else {
       post(new Activate(epoch()));
@@ -1270,7 +1292,7 @@ public final class PeeringMachine {
     peerInfo.put(from, r.info());
     peerMissing.put(from, r.missing());
     mightHaveUnfound.add(from);
-    log.info("pg {} e{} proc_replica_log: osd.{} lu {} lc {} missing {}", pgid, epoch(), from, r.info().lastUpdate(),
+    log.debug("pg {} e{} proc_replica_log: osd.{} lu {} lc {} missing {}", pgid, epoch(), from, r.info().lastUpdate(),
         r.info().lastComplete(), r.missing().size());
     if (round != null && round.getMissing.containsKey(from)) {
       round.getMissing.put(from, round.getMissing.get(from).withResult(
@@ -1671,7 +1693,7 @@ public final class PeeringMachine {
     }
     if (ev instanceof MInfoRec i) {
       if (actingRecoveryBackfill.contains(i.from()) && peerActivated.add(i.from())) {
-        log.info("pg {} e{} osd.{} activated and committed", pgid, epoch(), i.from());
+        log.debug("pg {} e{} osd.{} activated and committed", pgid, epoch(), i.from());
         blockedBy.remove(i.from());
         if (peerActivated.size() == actingRecoveryBackfill.size()) {
           post(new AllReplicasActivated());
@@ -1684,7 +1706,7 @@ public final class PeeringMachine {
       activated = true;
       activatedActive = mapping.acting().size() >= map.poolMinSize(pgid);
       info = info.withHistory(info.history().withStarted(info.lastEpochStarted(), info.lastIntervalStarted()));
-      log.info("pg {} e{} all replicas activated: {}", pgid, epoch(), activatedActive ? "active" : "peered");
+      log.debug("pg {} e{} all replicas activated: {}", pgid, epoch(), activatedActive ? "active" : "peered");
       sharePgInfo();
       boolean needsRecovery = !missing.isEmpty();
       boolean needsBackfill = !backfillTargets.isEmpty();
