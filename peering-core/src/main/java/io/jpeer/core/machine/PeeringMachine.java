@@ -1756,6 +1756,9 @@ public final class PeeringMachine {
       return true;
     }
     if (ev instanceof PeeringEvent.ActMap) {
+      if (!missingLoc.unfound().isEmpty()) {
+        discoverAllMissing(); // a peer that came up may hold what is unfound
+      }
       return null;
     }
     return null;
