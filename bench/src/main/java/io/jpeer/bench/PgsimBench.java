@@ -36,7 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * GetInfo, GetLog, GetMissing (one LOG query), WaitUpThru, then Active. Score: PGs peered per second.
  *
  * <p>Run: {@code mvn -q -B package -DskipTests && java -cp "bench/target/bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*"
- * org.openjdk.jmh.Main PgsimBench}
+ * org.openjdk.jmh.Main PgsimBench -jvmArgs -Djpeer.log.level=warn}. Without the -jvmArgs part the
+ * forked JVM logs at info: one line per event that changed state (pgid, epoch, states entered),
+ * all carried through JMH's console; {@code -jvmArgs -Dlogback.configurationFile=bench/logback-file.xml}
+ * writes them to a file instead (the daemons' case: their stderr goes to a log file).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -1,16 +1,26 @@
 package io.jpeer.cli.scenario;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jpeer.core.types.Eversion;
 import io.jpeer.core.types.ObjectNames;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,40 +45,89 @@ public final class StrictJson {
 
   /** Reads a file whose top level must be an object. */
   public static Obj readFile(Path file) throws ScenarioException {
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(file);
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ScenarioException("file", "cannot read: " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : " " + e.getMessage()));
     }
-    return parse(text);
+    return parse(decodeUtf8(bytes));
+  }
+
+  /** Strict UTF-8: a binary or otherwise encoded file is named as such, with where it goes wrong. */
+  private static String decodeUtf8(byte[] bytes) throws ScenarioException {
+    CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult r = dec.decode(in, out, true);
+    if (r.isError()) {
+      throw new ScenarioException("file", "not UTF-8 text (binary?): invalid byte at offset " + in.position());
+    }
+    dec.flush(out);
+    out.flip();
+    String text = out.toString();
+    if (text.indexOf('\0') >= 0) {
+      throw new ScenarioException("file", "not text (binary?): NUL byte at offset " + text.indexOf('\0'));
+    }
+    return text;
   }
 
   public static Obj parse(String text) throws ScenarioException {
+    if (text.startsWith("\uFEFF")) {
+      throw new ScenarioException("json", "the file starts with a byte-order mark; save it as UTF-8 without one");
+    }
+    if (text.isBlank()) {
+      throw new ScenarioException("json", "the file is empty (expected a JSON object)");
+    }
     JsonNode root;
     try {
       root = MAPPER.readTree(text);
-    } catch (JsonParseException e) {
-      String msg = e.getOriginalMessage();
-      int nl = msg.indexOf('\n');
-      throw new ScenarioException("json", (nl >= 0 ? msg.substring(0, nl) : msg) + " at line "
-          + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr());
+    } catch (StreamConstraintsException e) {
+      throw new ScenarioException("json", "nested too deeply (more than "
+          + StreamReadConstraints.DEFAULT_MAX_DEPTH + " levels)");
+    } catch (MismatchedInputException e) {
+      throw new ScenarioException("json", "more than one JSON value: text follows the top-level value"
+          + where(e));
+    } catch (JsonProcessingException e) {
+      throw new ScenarioException("json", plain(e.getOriginalMessage()) + where(e));
     } catch (IOException e) {
-      throw new ScenarioException("json", "not JSON: " + firstLine(e.getMessage()));
+      throw new ScenarioException("json", "not JSON: " + plain(e.getMessage()));
     }
-    if (root == null || !root.isObject()) {
-      throw new ScenarioException("json", "the top level is not an object");
+    if (root == null || root.isMissingNode()) {
+      throw new ScenarioException("json", "the file is empty (expected a JSON object)");
+    }
+    if (!root.isObject()) {
+      throw new ScenarioException("json", "the top level is " + kind(root) + ", not an object");
     }
     return new Obj((ObjectNode) root, "");
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
+  private static String where(JsonProcessingException e) {
+    JsonLocation l = e.getLocation();
+    return l == null || l.getLineNr() < 0 ? "" : " at line " + l.getLineNr() + " column " + l.getColumnNr();
+  }
+
+  /** Jackson's message without its parser advice: the first line, up to any hint about features. */
+  static String plain(String msg) {
+    if (msg == null) {
       return "unreadable";
     }
-    int nl = s.indexOf('\n');
-    return nl >= 0 ? s.substring(0, nl) : s;
+    int nl = msg.indexOf('\n');
+    String m = nl >= 0 ? msg.substring(0, nl) : msg;
+    if (m.startsWith("Non-standard token")) {
+      int q = m.indexOf('\'');
+      int q2 = q < 0 ? -1 : m.indexOf('\'', q + 1);
+      return (q2 > q ? m.substring(q + 1, q2) : "this token") + " is not a JSON value (JSON has no NaN or Infinity)";
+    }
+    for (String cut : new String[] {": enable `", " (for ", ": was expecting", ": expected a valid value"}) {
+      int i = m.indexOf(cut);
+      if (i > 0) {
+        m = m.substring(0, i);
+      }
+    }
+    return m.replace("(code 65279 / 0xfeff)", "(byte-order mark)");
   }
 
   static String join(String path, String name) {

@@ -27,6 +27,11 @@ public interface OsdMapView {
   /** Up and acting (pg_temp applied, down OSDs removed) with their primaries. */
   PgMapping mapping(PgId pg);
 
+  /** Whether the PG's pool still exists (maps that never delete pools need not say). */
+  default boolean poolExists(PgId pg) {
+    return true;
+  }
+
   /** Ceph's has_been_up_since: up now, and continuously since {@code epoch}. */
   default boolean hasBeenUpSince(int osd, long epoch) {
     return isUp(osd) && upFrom(osd) <= epoch;

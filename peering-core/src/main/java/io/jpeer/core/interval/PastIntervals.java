@@ -79,13 +79,19 @@ public final class PastIntervals {
     return new PastIntervals(f, i.last(), participants, kept);
   }
 
-  /**
-   * Ceph's is_new_interval for a replicated pool whose size does not change here: up, acting or
-   * either primary changed.
-   */
+  /** Ceph's is_new_interval on the mapping alone: up, acting or either primary changed. */
   public static boolean isNewInterval(PgMapping old, PgMapping now) {
     return old.actingPrimary() != now.actingPrimary() || !old.acting().equals(now.acting())
         || old.upPrimary() != now.upPrimary() || !old.up().equals(now.up());
+  }
+
+  /**
+   * Ceph's is_new_interval for a replicated pool: the mapping changed, or the pool's size or
+   * min_size did (either changes who must be reached and whether the PG may go active).
+   */
+  public static boolean isNewInterval(PgMapping old, PgMapping now, int oldSize, int newSize, int oldMinSize,
+      int newMinSize) {
+    return isNewInterval(old, now) || oldSize != newSize || oldMinSize != newMinSize;
   }
 
   /**
@@ -95,7 +101,16 @@ public final class PastIntervals {
    */
   public static PgInterval closedInterval(PgId pg, PgMapping old, PgMapping now, long sameIntervalSince, long epoch,
       OsdMapView lastMap, long lastEpochClean) {
-    if (!isNewInterval(old, now)) {
+    return closedInterval(pg, old, now, sameIntervalSince, epoch, lastMap, null, lastEpochClean);
+  }
+
+  /** As above, also closing the interval when {@code newMap} changes the pool's size or min_size. */
+  public static PgInterval closedInterval(PgId pg, PgMapping old, PgMapping now, long sameIntervalSince, long epoch,
+      OsdMapView lastMap, OsdMapView newMap, long lastEpochClean) {
+    boolean changed = newMap == null ? isNewInterval(old, now)
+        : isNewInterval(old, now, lastMap.poolSize(pg), newMap.poolSize(pg), lastMap.poolMinSize(pg),
+            newMap.poolMinSize(pg));
+    if (!changed) {
       return null;
     }
     long first = sameIntervalSince;

@@ -23,6 +23,15 @@ public sealed interface Effect {
   /** Ask the monitor for pg_temp = {@code osds} (empty: clear it). */
   record RequestPgTemp(List<Integer> osds) implements Effect {}
 
+  /**
+   * Start (or go on with) recovery or backfill for this PG (Ceph's queue_recovery). What to
+   * recover and from where is read from the machine: missing(), peerMissing(), missingLocations().
+   */
+  record QueueRecovery() implements Effect {}
+
+  /** Tell stray {@code osd} to delete its copy of the PG (Ceph's MOSDPGRemove from purge_strays). */
+  record RemoveStray(int osd) implements Effect {}
+
   /** Feed this event back once the transaction commits (after this event's messages). */
   record Queue(PeeringEvent event) implements Effect {}
 

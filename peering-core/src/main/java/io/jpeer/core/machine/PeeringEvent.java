@@ -31,6 +31,13 @@ public sealed interface PeeringEvent {
   /** The runtime's backfill reservation was granted: backfill may run. */
   record BackfillReserved() implements PeeringEvent {}
 
+  /**
+   * Recovery progress: {@code osd} now holds {@code oid} at {@code version} (pulled by the
+   * primary, or pushed to a replica and acknowledged). On the primary it updates its own missing
+   * set or that peer's; on a replica, fed with {@code osd} = itself, its own.
+   */
+  record ObjectRecovered(String oid, io.jpeer.core.types.Eversion version, int osd) implements PeeringEvent {}
+
   /** Every backfill target is complete. */
   record Backfilled() implements PeeringEvent {}
 

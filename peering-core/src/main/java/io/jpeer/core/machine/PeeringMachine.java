@@ -117,6 +117,9 @@ public final class PeeringMachine {
   private final TreeSet<Integer> peerMissingRequested = new TreeSet<>();
   private final TreeSet<Integer> peerActivated = new TreeSet<>();
   private final TreeSet<Integer> strays = new TreeSet<>();
+  private final TreeSet<Integer> peerPurged = new TreeSet<>();
+  private final MissingLoc missingLoc = new MissingLoc();
+  private final TreeSet<Integer> mightHaveUnfound = new TreeSet<>();
   private final TreeSet<Integer> blockedBy = new TreeSet<>();
   private final TreeSet<Integer> actingRecoveryBackfill = new TreeSet<>();
   private final TreeSet<Integer> backfillTargets = new TreeSet<>();
@@ -184,6 +187,9 @@ public final class PeeringMachine {
     while (!posted.isEmpty()) {
       dispatch(posted.poll());
     }
+    if (log.isInfoEnabled()) {
+      logTransitions();
+    }
     List<Effect> result = new ArrayList<>(out.size() + queued.size() + 1);
     if (info != info0 || pgLog != log0 || missing != missing0 || pastIntervals != pi0) {
       result.add(new Effect.Persist(info, pgLog, missing, pastIntervals));
@@ -193,6 +199,26 @@ public final class PeeringMachine {
     out = new ArrayList<>();
     queued.clear();
     return result;
+  }
+
+  /**
+   * Every state this event entered, as one line (pgid, epoch, states in order): one log call per
+   * event rather than per state keeps info logging cheap enough for thousands of PGs a second.
+   */
+  private void logTransitions() {
+    StringBuilder sb = null;
+    for (Effect e : out) {
+      if (e instanceof Effect.StateEntered se) {
+        if (sb == null) {
+          sb = new StringBuilder(96).append(se.state());
+        } else {
+          sb.append(", ").append(se.state());
+        }
+      }
+    }
+    if (sb != null) {
+      log.info("pg {} e{} enter {}", pgid, epoch(), sb);
+    }
   }
 
   public PgId pgid() {
@@ -291,51 +317,88 @@ public final class PeeringMachine {
     return lastUnhandled;
   }
 
-  /** Ceph-style state string for pg dump: active+clean, peering, down, ... */
+  /**
+   * Ceph's state string for pg dump (words in pg_state_string's order): active+clean, peering,
+   * down, activating+undersized+degraded, active+recovery_wait+undersized+degraded+remapped,
+   * undersized+peered, ...
+   */
   public String pgStateString() {
-    List<String> s = new ArrayList<>();
-    if (state.isWithin(PEERING)) {
-      if (state == DOWN) {
-        s.add("down");
-      } else if (state == INCOMPLETE) {
-        s.add("incomplete");
-      } else {
-        s.add("peering");
-      }
-    } else if (state.isWithin(ACTIVE) || state.isWithin(REPLICA_ACTIVE)) {
-      s.add(activatedActive || !activated ? "active" : "peered");
-      if (state == ACTIVATING && !allReplicasActivated) {
-        s.add("activating");
-      }
-      if (state == CLEAN && mapping.acting().size() >= map.poolSize(pgid)) {
-        s.add("clean");
-      }
-      if (state == WAIT_LOCAL_RECOVERY_RESERVED) {
-        s.add("recovery_wait");
-      }
-      if (state == WAIT_LOCAL_BACKFILL_RESERVED) {
-        s.add("backfill_wait");
-      }
-      if (state == RECOVERING) {
-        s.add("recovering");
-      }
-      if (state == BACKFILLING) {
-        s.add("backfilling");
-      }
-      if (isPrimary() && (!missing.isEmpty() || peerMissing.values().stream().anyMatch(m -> !m.isEmpty()))) {
-        s.add("degraded");
-      }
-      if (isPrimary() && mapping.acting().size() < map.poolSize(pgid)) {
+    if (state == WAIT_ACTING_CHANGE) {
+      return "remapped+peering";
+    }
+    if (state == STRAY) {
+      return "stray";
+    }
+    boolean primaryActive = state.isWithin(ACTIVE);
+    boolean replicaActive = state.isWithin(REPLICA_ACTIVE);
+    if (!state.isWithin(PEERING) && !primaryActive && !replicaActive) {
+      return "unknown";
+    }
+    boolean peered = primaryActive ? allReplicasActivated : activated;
+    List<String> s = new ArrayList<>(4);
+    if (peered && activatedActive) {
+      s.add("active");
+    }
+    if (primaryActive && !allReplicasActivated || replicaActive && !activated) {
+      s.add("activating");
+    }
+    if (state == CLEAN && mapping.acting().size() >= map.poolSize(pgid)) {
+      s.add("clean");
+    }
+    if (state == WAIT_LOCAL_RECOVERY_RESERVED) {
+      s.add("recovery_wait");
+    }
+    if (state == RECOVERING) {
+      s.add("recovering");
+    }
+    if (state == DOWN) {
+      s.add("down");
+    }
+    if (primaryActive) {
+      boolean undersized = mapping.acting().size() < map.poolSize(pgid);
+      if (undersized) {
         s.add("undersized");
       }
-    } else if (state == WAIT_ACTING_CHANGE) {
-      s.add("remapped+peering");
-    } else if (state == STRAY) {
-      s.add("stray");
-    } else {
-      s.add("unknown");
+      if (degraded(undersized)) {
+        s.add("degraded");
+      }
     }
-    return String.join("+", s);
+    if (isPrimary() && !mapping.up().equals(mapping.acting())) {
+      s.add("remapped");
+    }
+    if (state.isWithin(PEERING) && state != DOWN && state != INCOMPLETE) {
+      s.add("peering");
+    }
+    if (state == WAIT_LOCAL_BACKFILL_RESERVED) {
+      s.add("backfill_wait");
+    }
+    if (state == BACKFILLING) {
+      s.add("backfilling");
+    }
+    if (state == INCOMPLETE) {
+      s.add("incomplete");
+    }
+    if (peered && !activatedActive) {
+      s.add("peered");
+    }
+    return s.isEmpty() ? "inactive" : String.join("+", s);
+  }
+
+  /**
+   * Ceph's degraded: some acting shard lacks an object (the primary knows from its missing and
+   * peer_missing), or shards are short and the PG holds objects (an empty undersized PG is not).
+   */
+  private boolean degraded(boolean undersized) {
+    if (!missing.isEmpty()) {
+      return true;
+    }
+    for (int p : actingRecoveryBackfill) {
+      PgMissing pm = peerMissing.get(p);
+      if (p != whoami && pm != null && !pm.isEmpty()) {
+        return true;
+      }
+    }
+    return undersized && (info.stats().numObjects() > 0 || pgLog.objects().values().stream().anyMatch(e -> !e.isDelete()));
   }
 
   // ---- dispatch -------------------------------------------------------------------------------
@@ -420,7 +483,6 @@ public final class PeeringMachine {
   private void enter(PeeringStateName s) {
     state = s;
     out.add(new Effect.StateEntered(s.fullName(), epoch()));
-    log.info("pg {} e{} enter {}", pgid, epoch(), s.fullName());
     if (round != null && s.isWithin(PRIMARY)) {
       round.endState = s.fullName();
     }
@@ -451,6 +513,7 @@ public final class PeeringMachine {
       }
       case ACTIVE -> activatePrimary(epoch());
       case RECOVERED -> enterRecovered();
+      case RECOVERING, BACKFILLING -> out.add(new Effect.QueueRecovery());
       case CLEAN -> enterClean();
       default -> { }
     }
@@ -544,6 +607,10 @@ public final class PeeringMachine {
           transit(CLEAN);
           return true;
         }
+        if (ev instanceof PeeringEvent.DoRecovery) {
+          transit(WAIT_LOCAL_RECOVERY_RESERVED);
+          return true;
+        }
         return null;
       case WAIT_LOCAL_RECOVERY_RESERVED:
         if (ev instanceof PeeringEvent.RecoveryReserved) {
@@ -559,6 +626,10 @@ public final class PeeringMachine {
         return null;
       case RECOVERING:
         if (ev instanceof PeeringEvent.AllReplicasRecovered) {
+          if (!allMissingRecovered()) {
+            refuseAllReplicasRecovered();
+            return false;
+          }
           transit(RECOVERED);
           return true;
         }
@@ -569,12 +640,24 @@ public final class PeeringMachine {
         return null;
       case BACKFILLING:
         if (ev instanceof PeeringEvent.Backfilled) {
+          // Each target now holds everything (Ceph's backfill FINISH moves last_backfill to MAX).
+          for (int t : backfillTargets) {
+            PgInfo pi = peerInfo.get(t);
+            PgMissing pm = peerMissing.get(t);
+            if (pi != null && (pm == null || pm.isEmpty())) {
+              peerInfo.put(t, pi.withLastBackfill(ObjectNames.MAX).withLastComplete(pi.lastUpdate()));
+            }
+          }
           backfillTargets.clear();
           transit(RECOVERED);
           return true;
         }
         return null;
       case CLEAN:
+        if (ev instanceof PeeringEvent.DoRecovery) {
+          transit(WAIT_LOCAL_RECOVERY_RESERVED);
+          return true;
+        }
         return null;
       case STRAY:
         return reactStray(ev);
@@ -591,7 +674,8 @@ public final class PeeringMachine {
   private Boolean messageOutsidePeering(Object ev) {
     if (ev instanceof MNotifyRec || ev instanceof MInfoRec || ev instanceof MLogRec || ev instanceof MQuery
         || ev instanceof PeeringEvent.ActivateCommitted || ev instanceof PeeringEvent.DoRecovery
-        || ev instanceof PeeringEvent.RequestBackfill || ev instanceof PeeringEvent.AllReplicasRecovered) {
+        || ev instanceof PeeringEvent.RequestBackfill || ev instanceof PeeringEvent.AllReplicasRecovered
+        || ev instanceof PeeringEvent.ObjectRecovered) {
       return false;
     }
     return null;
@@ -601,7 +685,8 @@ public final class PeeringMachine {
 
   private boolean shouldRestartPeering(OsdMapView lastMap, OsdMapView newMap) {
     PgMapping now = newMap.mapping(pgid);
-    if (PastIntervals.isNewInterval(mapping, now)) {
+    if (PastIntervals.isNewInterval(mapping, now, lastMap.poolSize(pgid), newMap.poolSize(pgid),
+        lastMap.poolMinSize(pgid), newMap.poolMinSize(pgid))) {
       return true;
     }
     return !lastMap.isUp(whoami) && newMap.isUp(whoami);
@@ -614,7 +699,7 @@ public final class PeeringMachine {
     long e = epoch();
     lastPeeringReset = e;
     PgInterval closed = PastIntervals.closedInterval(pgid, old, now, info.history().sameIntervalSince(), e, lastMap,
-        info.history().lastEpochClean());
+        map, info.history().lastEpochClean());
     PgHistory h = info.history();
     if (closed != null) {
       pastIntervals = pastIntervals.add(closed);
@@ -639,6 +724,9 @@ public final class PeeringMachine {
     peerMissingRequested.clear();
     peerActivated.clear();
     strays.clear();
+    peerPurged.clear();
+    missingLoc.clear();
+    mightHaveUnfound.clear();
     blockedBy.clear();
     actingRecoveryBackfill.clear();
     backfillTargets.clear();
@@ -716,7 +804,7 @@ public final class PeeringMachine {
   private void adjustNeedUpThru() {
     if (needUpThru && map.upThru(whoami) >= info.history().sameIntervalSince()) {
       needUpThru = false;
-      log.info("pg {} e{} up_thru {} covers interval start {}; need_up_thru cleared", pgid, epoch(),
+      log.debug("pg {} e{} up_thru {} covers interval start {}; need_up_thru cleared", pgid, epoch(),
           map.upThru(whoami), info.history().sameIntervalSince());
     }
   }
@@ -756,7 +844,7 @@ public final class PeeringMachine {
       if (peer == whoami || peerInfo.containsKey(peer) || peerInfoRequested.contains(peer) || !map.isUp(peer)) {
         continue;
       }
-      log.info("pg {} e{} GetInfo: querying info from osd.{}", pgid, epoch(), peer);
+      log.debug("pg {} e{} GetInfo: querying info from osd.{}", pgid, epoch(), peer);
       out.add(new Effect.Send(new PeeringMessage.Query(pgid, QueryType.INFO, Eversion.ZERO, info.history(), epoch(),
           whoami, peer)));
       peerInfoRequested.add(peer);
@@ -775,9 +863,13 @@ public final class PeeringMachine {
       return false;
     }
     peerInfo.put(from, oinfo);
+    mightHaveUnfound.add(from);
     updateHistory(oinfo.history());
     if (!mapping.up().contains(from) && !mapping.acting().contains(from)) {
       strays.add(from);
+      if (isClean()) {
+        purgeStrays();
+      }
     }
     return true;
   }
@@ -797,12 +889,9 @@ public final class PeeringMachine {
           blockedBy.retainAll(peerInfoRequested);
           getInfos();
         }
-        if (peerInfoRequested.isEmpty()) {
-          if (priorSet.pgDown()) {
-            post(new IsDown());
-          } else {
-            post(new GotInfo());
-          }
+        // pg_down is judged on entry only: a rebuilt prior set that is down keeps us here.
+        if (peerInfoRequested.isEmpty() && !priorSet.pgDown()) {
+          post(new GotInfo());
         }
       }
       return true;
@@ -1052,7 +1141,7 @@ public final class PeeringMachine {
         since = ri.lastUpdate();
       }
     }
-    log.info("pg {} e{} GetLog: requesting log since {} from auth osd.{}", pgid, epoch(), since, authLogShard);
+    log.debug("pg {} e{} GetLog: requesting log since {} from auth osd.{}", pgid, epoch(), since, authLogShard);
     out.add(new Effect.Send(new PeeringMessage.Query(pgid, QueryType.LOG, since, info.history(), epoch(), whoami,
         authLogShard)));
     blockedBy.add(authLogShard);
@@ -1097,8 +1186,12 @@ public final class PeeringMachine {
     LogResult r = PgLogs.mergeLog(pgLog, info, missing, m.log(), m.info());
     applyMerge(r);
     peerInfo.put(m.from(), m.info());
-    if (m.info().lastEpochStarted() > info.lastEpochStarted()) {
-      info = info.withStarted(m.info().lastEpochStarted(), m.info().lastIntervalStarted());
+    mightHaveUnfound.add(m.from());
+    // Each bound is raised on its own: the auth may have started later but in an older interval.
+    long les = Math.max(info.lastEpochStarted(), m.info().lastEpochStarted());
+    long lis = Math.max(info.lastIntervalStarted(), m.info().lastIntervalStarted());
+    if (les != info.lastEpochStarted() || lis != info.lastIntervalStarted()) {
+      info = info.withStarted(les, lis);
     }
     updateHistory(m.info().history());
     peerMissing.put(m.from(), m.missing());
@@ -1143,12 +1236,12 @@ public final class PeeringMachine {
         since = Eversion.of(pi.lastEpochStarted(), 0);
         if (pi.logTail().atMost(since)) {
           decision = "query_log";
-          log.info("pg {} e{} GetMissing: requesting log+missing since {} from osd.{}", pgid, epoch(), since, p);
+          log.debug("pg {} e{} GetMissing: requesting log+missing since {} from osd.{}", pgid, epoch(), since, p);
           out.add(new Effect.Send(new PeeringMessage.Query(pgid, QueryType.LOG, since, info.history(), epoch(),
               whoami, p)));
         } else {
           decision = "query_fulllog";
-          log.info("pg {} e{} GetMissing: requesting fulllog+missing from osd.{} (want since {} < log tail {})", pgid,
+          log.debug("pg {} e{} GetMissing: requesting fulllog+missing from osd.{} (want since {} < log tail {})", pgid,
               epoch(), p, since, pi.logTail());
           out.add(new Effect.Send(new PeeringMessage.Query(pgid, QueryType.FULLLOG, Eversion.ZERO, info.history(),
               epoch(), whoami, p)));
@@ -1157,7 +1250,7 @@ public final class PeeringMachine {
         blockedBy.add(p);
       }
       if (!decision.startsWith("query")) {
-        log.info("pg {} e{} GetMissing: osd.{} {}", pgid, epoch(), p, decision.replace('_', ' '));
+        log.debug("pg {} e{} GetMissing: osd.{} {}", pgid, epoch(), p, decision.replace('_', ' '));
       }
       if (round != null) {
         round.getMissing.put(p, new GetMissingDecision(decision, since, null));
@@ -1170,7 +1263,7 @@ public final class PeeringMachine {
 
   private void readyToActivate() {
     if (needUpThru) {
-      log.info("pg {} e{} still need up_thru update before going active", pgid, epoch());
+      log.debug("pg {} e{} still need up_thru update before going active", pgid, epoch());
       post(new NeedUpThruEv());
     } else {
       post(new Activate(epoch()));
@@ -1198,7 +1291,8 @@ public final class PeeringMachine {
     LogResult r = PgLogs.procReplicaLog(pgLog, info, m.log(), m.info(), m.missing(), false);
     peerInfo.put(from, r.info());
     peerMissing.put(from, r.missing());
-    log.info("pg {} e{} proc_replica_log: osd.{} lu {} lc {} missing {}", pgid, epoch(), from, r.info().lastUpdate(),
+    mightHaveUnfound.add(from);
+    log.debug("pg {} e{} proc_replica_log: osd.{} lu {} lc {} missing {}", pgid, epoch(), from, r.info().lastUpdate(),
         r.info().lastComplete(), r.missing().size());
     if (round != null && round.getMissing.containsKey(from)) {
       round.getMissing.put(from, round.getMissing.get(from).withResult(
@@ -1239,6 +1333,15 @@ public final class PeeringMachine {
   }
 
   private Boolean reactIncomplete(Object ev) {
+    if (ev instanceof AdvMapEv a) {
+      // A lower min_size may let the PG go active; a deleted pool ends it.
+      if (!a.map().poolExists(pgid) || a.lastMap().poolMinSize(pgid) > a.map().poolMinSize(pgid)) {
+        post(ev);
+        transit(RESET);
+        return true;
+      }
+      return null;
+    }
     if (ev instanceof MNotifyRec n) {
       if (procReplicaInfo(n.from(), n.msg().info(), n.msg().epochSent())) {
         transit(GET_LOG);
@@ -1340,6 +1443,154 @@ public final class PeeringMachine {
       peerInfo.put(peer, pi);
       peerMissing.put(peer, pm);
     }
+    setUpMissingLoc();
+  }
+
+  /**
+   * The missing_loc part of Ceph's activate: what the acting shards need, where each object can
+   * come from (every acting shard, then strays whose missing set we hold), who might have what no
+   * one is known to hold, and a FULLLOG query to each of those not asked yet.
+   */
+  private void setUpMissingLoc() {
+    missingLoc.clear();
+    for (int p : actingRecoveryBackfill) {
+      missingLoc.addActiveMissing(p == whoami ? missing : peerMissing.get(p));
+    }
+    mightHaveUnfound.clear();
+    if (!missingLoc.needsRecovery()) {
+      return;
+    }
+    missingLoc.addSourceInfo(whoami, info, missing);
+    for (int p : actingRecoveryBackfill) {
+      if (p != whoami) {
+        missingLoc.addSourceInfo(p, peerInfo.get(p), peerMissing.get(p));
+      }
+    }
+    for (Map.Entry<Integer, PgMissing> e : new TreeMap<>(peerMissing).entrySet()) {
+      if (!actingRecoveryBackfill.contains(e.getKey()) && peerInfo.containsKey(e.getKey())) {
+        searchForMissing(e.getKey(), peerInfo.get(e.getKey()), e.getValue());
+      }
+    }
+    buildMightHaveUnfound();
+    discoverAllMissing();
+  }
+
+  /** Ceph's search_for_missing; a stray found to hold something is sent its own info so it can serve it. */
+  private boolean searchForMissing(int from, PgInfo oinfo, PgMissing omissing) {
+    boolean found = missingLoc.addSourceInfo(from, oinfo, omissing);
+    if (found && !oinfo.lastUpdate().isZero()) {
+      out.add(new Effect.Send(new PeeringMessage.Info(pgid, epoch(), epoch(), oinfo, pastIntervals, whoami, from)));
+    }
+    if (found) {
+      log.info("pg {} e{} search_for_missing: osd.{} holds needed objects; {} unfound", pgid, epoch(), from,
+          missingLoc.unfound().size());
+    }
+    return found;
+  }
+
+  /** Ceph's build_might_have_unfound: every past participant and every peer we have heard from. */
+  private void buildMightHaveUnfound() {
+    mightHaveUnfound.clear();
+    mightHaveUnfound.addAll(pastIntervals.allParticipants());
+    mightHaveUnfound.addAll(peerInfo.keySet());
+    mightHaveUnfound.remove(whoami);
+  }
+
+  /** Ceph's discover_all_missing: ask for the full log and missing set of whoever might hold more. */
+  private void discoverAllMissing() {
+    for (int peer : mightHaveUnfound) {
+      PgInfo pi = peerInfo.get(peer);
+      if (!map.isUp(peer) || peerPurged.contains(peer) || (pi != null && (pi.isEmpty() || pi.dne()))
+          || peerMissing.containsKey(peer) || peerMissingRequested.contains(peer)) {
+        continue;
+      }
+      log.info("pg {} e{} discover_all_missing: requesting fulllog+missing from osd.{} ({} unfound)", pgid, epoch(),
+          peer, missingLoc.unfound().size());
+      peerMissingRequested.add(peer);
+      out.add(new Effect.Send(new PeeringMessage.Query(pgid, QueryType.FULLLOG, Eversion.ZERO, info.history(),
+          epoch(), whoami, peer)));
+    }
+  }
+
+  /** Ceph's is_clean: Active/Clean with every shard the pool wants. */
+  private boolean isClean() {
+    return state == CLEAN && mapping.acting().size() >= map.poolSize(pgid);
+  }
+
+  /** Whether the primary and every acting or backfill peer has every object (Ceph's lc == lu everywhere). */
+  private boolean allMissingRecovered() {
+    if (!missing.isEmpty()) {
+      return false;
+    }
+    for (int p : actingRecoveryBackfill) {
+      PgMissing pm = peerMissing.get(p);
+      if (p != whoami && pm != null && !pm.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Ceph's PGLog::recover_got: the item goes and last_complete moves up to the next need. */
+  private void recoverGot(String oid, Eversion v) {
+    PgMissing.Item item = missing.get(oid);
+    if (item == null || (!item.isDelete() && item.need().isAfter(v))) {
+      log.warn("pg {} e{} recovered {} {} is not what is missing ({})", pgid, epoch(), oid, v, item);
+      return;
+    }
+    PgMissing.Builder b = missing.toBuilder();
+    b.got(oid, v);
+    missing = b.build();
+    Eversion lc = missing.isEmpty() ? info.lastUpdate() : lastCompleteFor(missing, pgLog);
+    if (lc.isAfter(info.lastComplete())) {
+      info = info.withLastComplete(lc);
+    }
+  }
+
+  /** Recovery progress on the primary (on_local_recover / on_peer_recover, then recovered when done). */
+  private void objectRecovered(PeeringEvent.ObjectRecovered r) {
+    if (r.osd() == whoami) {
+      recoverGot(r.oid(), r.version());
+    } else {
+      PgMissing pm = peerMissing.get(r.osd());
+      PgMissing.Item item = pm == null ? null : pm.get(r.oid());
+      if (item == null || (!item.isDelete() && item.need().isAfter(r.version()))) {
+        log.warn("pg {} e{} osd.{} recovered {} {} but needs {}", pgid, epoch(), r.osd(), r.oid(), r.version(), item);
+        return;
+      }
+      PgMissing.Builder b = pm.toBuilder();
+      b.got(r.oid(), r.version());
+      pm = b.build();
+      peerMissing.put(r.osd(), pm);
+      PgInfo pi = peerInfo.get(r.osd());
+      if (pm.isEmpty() && pi != null) {
+        peerInfo.put(r.osd(), pi.withLastComplete(pi.lastUpdate()));
+      }
+    }
+    missingLoc.addLocation(r.oid(), r.osd());
+    boolean stillNeeded = missing.isMissing(r.oid());
+    for (int p : actingRecoveryBackfill) {
+      PgMissing pm = peerMissing.get(p);
+      stillNeeded |= p != whoami && pm != null && pm.isMissing(r.oid());
+    }
+    if (!stillNeeded) {
+      missingLoc.recovered(r.oid());
+    }
+  }
+
+  /** Ceph's purge_strays: strays lose their copy once the PG is clean; down ones are just forgotten. */
+  private void purgeStrays() {
+    for (int p : strays) {
+      if (map.isUp(p)) {
+        log.info("pg {} e{} purge_strays: removing the PG from osd.{}", pgid, epoch(), p);
+        out.add(new Effect.RemoveStray(p));
+      }
+      peerInfo.remove(p);
+      peerMissing.remove(p);
+      missingLoc.removeSource(p);
+      peerPurged.add(p);
+    }
+    strays.clear();
   }
 
   /** A write's log entry: the log grows, last_update moves, and last_complete with it if nothing is missing. */
@@ -1381,30 +1632,26 @@ public final class PeeringMachine {
   }
 
   /**
-   * Ceph's missing_loc as search_for_missing fills it: for each object the primary or an acting
-   * peer lacks, the OSDs known to hold the needed version (their last_update reaches it, it is
-   * within their last_backfill and not in their missing set). An object with no location is
-   * unfound.
+   * Ceph's missing_loc: for each object the primary or an acting/backfill peer lacks, the OSDs
+   * known to hold the needed version (the primary's and acting peers' records, and strays whose
+   * log and missing set search_for_missing has seen). An object with no location is unfound.
    */
   public Map<String, Set<Integer>> missingLocations() {
-    TreeMap<String, PgMissing.Item> needed = new TreeMap<>(missing.items());
-    peerMissing.forEach((osd, pm) -> pm.items().forEach(needed::putIfAbsent));
-    TreeMap<Integer, PgInfo> infos = allInfo();
-    Map<Integer, PgMissing> missings = new TreeMap<>(peerMissing);
-    missings.put(whoami, missing);
-    Map<String, Set<Integer>> locations = new TreeMap<>();
-    needed.forEach((oid, item) -> {
-      TreeSet<Integer> where = new TreeSet<>();
-      infos.forEach((osd, i) -> {
-        PgMissing m = missings.get(osd);
-        if (!item.isDelete() && i.lastUpdate().atLeast(item.need())
-            && ObjectNames.withinBackfill(oid, i.lastBackfill()) && (m == null || !m.isMissing(oid))) {
-          where.add(osd);
-        }
-      });
-      locations.put(oid, where);
-    });
-    return locations;
+    return missingLoc.locationsView();
+  }
+
+  /** Objects no known live shard holds in the needed version (Ceph's unfound), in object order. */
+  public List<String> unfoundObjects() {
+    return missingLoc.unfound();
+  }
+
+  public int numUnfound() {
+    return missingLoc.unfound().size();
+  }
+
+  /** OSDs that might hold what is unfound (Ceph's might_have_unfound). */
+  public Set<Integer> mightHaveUnfound() {
+    return Collections.unmodifiableSet(mightHaveUnfound);
   }
 
   /** Whether client writes may go ahead: an active primary with at least min_size shards. */
@@ -1446,7 +1693,7 @@ public final class PeeringMachine {
     }
     if (ev instanceof MInfoRec i) {
       if (actingRecoveryBackfill.contains(i.from()) && peerActivated.add(i.from())) {
-        log.info("pg {} e{} osd.{} activated and committed", pgid, epoch(), i.from());
+        log.debug("pg {} e{} osd.{} activated and committed", pgid, epoch(), i.from());
         blockedBy.remove(i.from());
         if (peerActivated.size() == actingRecoveryBackfill.size()) {
           post(new AllReplicasActivated());
@@ -1459,7 +1706,7 @@ public final class PeeringMachine {
       activated = true;
       activatedActive = mapping.acting().size() >= map.poolMinSize(pgid);
       info = info.withHistory(info.history().withStarted(info.lastEpochStarted(), info.lastIntervalStarted()));
-      log.info("pg {} e{} all replicas activated: {}", pgid, epoch(), activatedActive ? "active" : "peered");
+      log.debug("pg {} e{} all replicas activated: {}", pgid, epoch(), activatedActive ? "active" : "peered");
       sharePgInfo();
       boolean needsRecovery = !missing.isEmpty();
       boolean needsBackfill = !backfillTargets.isEmpty();
@@ -1475,19 +1722,43 @@ public final class PeeringMachine {
       return true;
     }
     if (ev instanceof MNotifyRec n) {
-      if (!peerInfo.containsKey(n.from())) {
-        procReplicaInfo(n.from(), n.msg().info(), n.msg().epochSent());
+      PgInfo known = peerInfo.get(n.from());
+      if (known != null && known.lastUpdate().equals(n.msg().info().lastUpdate())) {
+        return false;
+      }
+      if (actingRecoveryBackfill.contains(n.from())) {
+        // A notify an acting shard sent before it got our activation (a stray re-notifies on each
+        // ActMap): what activate() recorded for it is newer, keep that.
+        return false;
+      }
+      if (procReplicaInfo(n.from(), n.msg().info(), n.msg().epochSent()) && numUnfound() > 0) {
+        discoverAllMissing();
       }
       return true;
     }
     if (ev instanceof MLogRec l) {
-      // An answer to a search for unfound objects (search_for_missing): what the peer holds
-      // becomes a possible location for what we need.
-      peerInfo.putIfAbsent(l.from(), l.msg().info());
-      peerMissing.putIfAbsent(l.from(), l.msg().missing());
+      // An answer to discover_all_missing: what the peer holds becomes a location for what we need.
+      peerMissingRequested.remove(l.from());
+      try {
+        procReplicaLog(l.from(), l.msg());
+      } catch (io.jpeer.core.log.PgLogException e) {
+        log.warn("pg {} e{} ignoring log from osd.{}: {}", pgid, epoch(), l.from(), e.getMessage());
+        return false;
+      }
+      boolean found = searchForMissing(l.from(), peerInfo.get(l.from()), peerMissing.get(l.from()));
+      if (found && allReplicasActivated && activatedActive) {
+        post(new PeeringEvent.DoRecovery());
+      }
+      return true;
+    }
+    if (ev instanceof PeeringEvent.ObjectRecovered r) {
+      objectRecovered(r);
       return true;
     }
     if (ev instanceof PeeringEvent.ActMap) {
+      if (!missingLoc.unfound().isEmpty()) {
+        discoverAllMissing(); // a peer that came up may hold what is unfound
+      }
       return null;
     }
     return null;
@@ -1509,6 +1780,10 @@ public final class PeeringMachine {
 
   private Boolean reactActivating(Object ev) {
     if (ev instanceof PeeringEvent.AllReplicasRecovered) {
+      if (!allMissingRecovered()) {
+        refuseAllReplicasRecovered();
+        return false;
+      }
       transit(RECOVERED);
       return true;
     }
@@ -1523,6 +1798,12 @@ public final class PeeringMachine {
     return null;
   }
 
+  /** Ceph asserts this cannot happen; a runtime that says so early is told, and nothing changes. */
+  private void refuseAllReplicasRecovered() {
+    log.warn("pg {} e{} AllReplicasRecovered refused: {} missing here, peer_missing {}", pgid, epoch(),
+        missing.size(), peerMissing);
+  }
+
   private void enterRecovered() {
     if (!mapping.acting().equals(mapping.up())) {
       chooseActing(true);
@@ -1532,12 +1813,22 @@ public final class PeeringMachine {
     }
   }
 
+  /** Ceph's Clean entry (try_mark_clean): clean only with every shard the pool wants, and then strays go. */
   private void enterClean() {
-    if (mapping.acting().size() == map.poolSize(pgid)) {
+    if (!info.lastComplete().equals(info.lastUpdate())) {
+      log.error("pg {} e{} Clean with last_complete {} != last_update {}", pgid, epoch(), info.lastComplete(),
+          info.lastUpdate());
+    }
+    boolean clean = mapping.acting().size() == map.poolSize(pgid) && info.lastComplete().equals(info.lastUpdate());
+    if (clean) {
       info = info.withHistory(info.history().withClean(epoch(), info.history().sameIntervalSince()));
       pastIntervals = PastIntervals.EMPTY;
     }
     sharePgInfo();
+    missingLoc.clear();
+    if (clean) {
+      purgeStrays();
+    }
   }
 
   // ---- Stray / ReplicaActive ----------------------------------------------------------------
@@ -1590,6 +1881,13 @@ public final class PeeringMachine {
   private Boolean reactReplicaActive(Object ev) {
     if (ev instanceof PeeringEvent.AppendLog a) {
       appendLog(a.entry());
+      return true;
+    }
+    if (ev instanceof PeeringEvent.ObjectRecovered r) {
+      if (r.osd() != whoami) {
+        return false; // a replica tracks only its own copy
+      }
+      recoverGot(r.oid(), r.version());
       return true;
     }
     if (ev instanceof Activate a) {

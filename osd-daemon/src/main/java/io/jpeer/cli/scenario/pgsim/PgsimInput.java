@@ -206,6 +206,7 @@ final class PgsimInput {
       List<Integer> ia = osdList(o, "acting", false, null);
       Integer iup = optOsd(o, "up_primary");
       Integer ip = optOsd(o, "primary");
+      requireKnown(o, iu, ia, iup, ip);
       boolean rw = o.bool("maybe_went_rw", false);
       if (!o.has("maybe_went_rw")) {
         throw new ScenarioException(o.at("maybe_went_rw"), "missing required field");
@@ -225,6 +226,23 @@ final class PgsimInput {
     }
     for (int o : acting) {
       requireUp(o, m.at("acting"));
+    }
+  }
+
+  /** Every OSD an interval or event names must be one map.osds lists. */
+  private void requireKnown(Obj o, List<Integer> up, List<Integer> acting, Integer upPrimary, Integer primary)
+      throws ScenarioException {
+    for (int i = 0; i < up.size(); i++) {
+      requireOsd(up.get(i), o.at("up[" + i + "]"));
+    }
+    for (int i = 0; i < acting.size(); i++) {
+      requireOsd(acting.get(i), o.at("acting[" + i + "]"));
+    }
+    if (upPrimary != null) {
+      requireOsd(upPrimary, o.at("up_primary"));
+    }
+    if (primary != null) {
+      requireOsd(primary, o.at("primary"));
     }
   }
 
@@ -344,6 +362,12 @@ final class PgsimInput {
       }
       Integer from = optOsd(d, "from");
       Integer to = optOsd(d, "to");
+      for (String f : List.of("from", "to")) {
+        Integer id = f.equals("from") ? from : to;
+        if (id != null) {
+          requireOsd(id, d.at(f));
+        }
+      }
       String type = d.has("type") ? d.string("type") : null;
       if (type != null && !List.of("INFO", "LOG", "FULLLOG", "MISSING").contains(type)) {
         throw new ScenarioException(d.at("type"), "unknown query type \"" + type + "\"");
@@ -368,6 +392,7 @@ final class PgsimInput {
     } else {
       Obj w = StrictJson.asObject(when, o.at("when"));
       osd = (int) w.integer("osd", 0, Integer.MAX_VALUE);
+      requireOsd(osd, w.at("osd"));
       state = w.string("enters");
       if (!STATES.contains(state)) {
         throw new ScenarioException(w.at("enters"), "unknown state \"" + state + "\"");
@@ -393,6 +418,10 @@ final class PgsimInput {
     List<Integer> acting = m.has("acting") ? osdList(m, "acting", false, null) : null;
     Integer upPrimary = optOsd(m, "up_primary");
     Integer primary = optOsd(m, "primary");
+    requireKnown(m, up == null ? List.of() : up, acting == null ? List.of() : acting, upPrimary, primary);
+    for (int i = 0; i < changes.size(); i++) {
+      requireOsd(changes.get(i).id(), m.at("osds[" + i + "].id"));
+    }
     m.done();
     o.done();
     mapEvents.add(new SimCluster.MapEvent(osd, state, occurrence, changes, up, acting, upPrimary, primary));
