@@ -324,7 +324,6 @@ public final class OsdDaemon implements AutoCloseable {
     map = next;
     published = next;
     mapHistory.add(next);
-    log.debug("osd.{} applied map e{}", whoami, next.epoch());
     boolean upNow = next.isUp(whoami) && next.upFrom(whoami) > startEpoch
         && (addr.getHostString() + ":" + addr.getPort()).equals(next.addr(whoami));
     if (upNow && !booted) {
@@ -336,7 +335,10 @@ public final class OsdDaemon implements AutoCloseable {
       log.warn("osd.{} e{} map says I am down; booting again", whoami, next.epoch());
       monc.boot(whoami, addr, nonce, 0, 0);
     }
+    long t0 = System.nanoTime();
     updatePgs(prev, next);
+    log.info("osd.{} e{} applied to {} PGs in {} us", whoami, next.epoch(), pgs.size(),
+        (System.nanoTime() - t0) / 1000);
     updateHeartbeatPeers(next);
     scheduleStatsReport();
     if (!bootSent && next.epoch() >= monc.monitorNewest()) {
