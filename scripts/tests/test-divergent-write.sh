@@ -22,7 +22,7 @@ TEST_divergent_entry_is_rewound() {
   # The primary comes back with the fault on: its writes stay local.
   JPEER_DAEMON_ARGS="--osd_debug_drop_repop=true" "$CLUSTER" --dir "$dir" restart "osd.$primary" || return 1
   wait_for_clean || return 1
-  # The client gives up after 3 s without an ack (so it never resends to the next primary).
+  # The client gives up after 1 s without an ack (so it never resends to the next primary).
   ( osdctl --timeout 1 put rbd obj - <<< "never acknowledged" ) &
   writer=$!
   for i in $(seq 1 100); do

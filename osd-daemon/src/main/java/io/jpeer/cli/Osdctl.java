@@ -54,7 +54,7 @@ public final class Osdctl implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
-      description = "how long to wait for the monitor (default ${DEFAULT-VALUE})")
+      description = "how long to wait for the monitor or for an object op to be answered (default ${DEFAULT-VALUE})")
   int timeoutSeconds;
 
   @Parameters(arity = "0..1", paramLabel = "-", description = "read commands from standard input, one per line")

@@ -152,16 +152,6 @@ public final class OsdDaemon implements AutoCloseable {
     if (from > 0) {
       log.info("osd.{} catching up on maps from e{}", id, from);
     }
-    if (cfg.osdWarmupPgs() > 0) {
-      long t0 = System.nanoTime();
-      try {
-        int active = PeeringWarmup.run(cfg.osdWarmupPgs());
-        log.info("osd.{} warmed up the peering code on {} simulated PGs ({} active) in {} ms", id, cfg.osdWarmupPgs(),
-            active, (System.nanoTime() - t0) / 1_000_000);
-      } catch (WireException | RuntimeException e) {
-        log.error("osd.{} peering warm-up failed (booting anyway): {}", id, e.toString());
-      }
-    }
     // First the cluster's map history (for the past intervals of PGs new to this OSD), then the
     // subscription. Boot only once caught up (Ceph's preboot): the PGs are loaded and have seen
     // every old epoch before the monitor marks us up, so peering with us starts at once.
@@ -174,6 +164,10 @@ public final class OsdDaemon implements AutoCloseable {
         log.info("osd.{} map history e{}..e{} ({} epochs)", id, d.mapHistory.oldest(),
             maps.isEmpty() ? 0 : maps.get(maps.size() - 1).epoch(), d.mapHistory.size());
       }
+      boolean pools = err == null && !maps.isEmpty() && !maps.get(maps.size() - 1).pools().isEmpty();
+      if (pools) {
+        d.warmUp(); // (a cluster without pools has nothing to peer yet)
+      }
       d.monc.subscribe(from, m -> d.onThread(() -> d.handleMap(m)));
     }));
     long hb = Math.max(10, cfg.osdHeartbeatInterval().toMillis());
@@ -183,6 +177,22 @@ public final class OsdDaemon implements AutoCloseable {
     d.thread.scheduleWithFixedDelay(() -> d.runLogged(d::reportStats), STATS_INTERVAL.toMillis(), STATS_INTERVAL.toMillis(),
         TimeUnit.MILLISECONDS);
     return d;
+  }
+
+  /** Before boot: the peering code compiled on simulated PGs (see {@link PeeringWarmup}). */
+  private void warmUp() {
+    int n = cfg.osdWarmupPgs();
+    if (n == 0) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    try {
+      int active = PeeringWarmup.run(n);
+      log.info("osd.{} warmed up the peering code on {} simulated PGs ({} active) in {} ms", whoami, n, active,
+          (System.nanoTime() - t0) / 1_000_000);
+    } catch (WireException | RuntimeException e) {
+      log.error("osd.{} peering warm-up failed (booting anyway): {}", whoami, e.toString());
+    }
   }
 
   /**
