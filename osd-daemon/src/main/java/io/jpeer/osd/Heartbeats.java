@@ -13,14 +13,19 @@ import java.util.Set;
  */
 final class Heartbeats {
   /** What to do on a tick. */
-  record Tick(Set<Integer> ping, Map<Integer, Duration> report) {}
+  record Tick(Set<Integer> ping, Map<Integer, Duration> report, boolean stalled) {}
 
   private final Duration grace;
   private final Map<Integer, Long> lastReplyNanos = new HashMap<>();
   private final Map<Integer, Long> reportedAtNanos = new HashMap<>();
+  private long lastTickNanos;
 
-  Heartbeats(Duration grace) {
+  private final long stallNanos;
+
+  /** {@code interval}: how often tick is called; a gap well beyond it and half a grace is a stall. */
+  Heartbeats(Duration grace, Duration interval) {
     this.grace = grace;
+    this.stallNanos = Math.max(grace.toNanos() / 2, 2 * interval.toNanos());
   }
 
   /** Sets the peers; new ones start their grace now, gone ones are forgotten. */
@@ -44,8 +49,18 @@ final class Heartbeats {
     return new HashSet<>(lastReplyNanos.keySet());
   }
 
-  /** Peers to ping, and peers silent beyond the grace to report (again each grace period). */
+  /**
+   * Peers to ping, and peers silent beyond the grace to report (again each grace period). A tick
+   * that comes more than half a grace (and two intervals) after the previous one means this OSD
+   * itself stood still (a stopped process, a long pause): the peers' silence meanwhile is its
+   * own, so their grace starts again now instead of being reported.
+   */
   Tick tick(long nowNanos) {
+    boolean stalled = lastTickNanos != 0 && nowNanos - lastTickNanos > stallNanos;
+    lastTickNanos = nowNanos;
+    if (stalled) {
+      lastReplyNanos.replaceAll((p, t) -> Math.max(t, nowNanos));
+    }
     Map<Integer, Duration> report = new HashMap<>();
     for (Map.Entry<Integer, Long> e : lastReplyNanos.entrySet()) {
       long silent = nowNanos - e.getValue();
@@ -57,7 +72,7 @@ final class Heartbeats {
         }
       }
     }
-    return new Tick(peers(), report);
+    return new Tick(peers(), report, stalled);
   }
 
   /** A reply arrived; returns true when the peer had been reported (the report must be cancelled). */

@@ -106,7 +106,7 @@ public final class OsdDaemon implements AutoCloseable {
     MessageRegistry reg = io.jpeer.client.ClientMessages.registerAll(OsdMessages.registerAll(new MessageRegistry()));
     this.messenger = new Messenger(self, cfg.fsid(), MonClient.messengerConfig(cfg), reg, new PeerHandler());
     this.monc = MonClient.create(cfg, self);
-    this.heartbeats = new Heartbeats(cfg.osdHeartbeatGrace());
+    this.heartbeats = new Heartbeats(cfg.osdHeartbeatGrace(), cfg.osdHeartbeatInterval());
   }
 
   /** Checks the data directory, binds, boots to the monitor and starts the timers. */
@@ -764,6 +764,10 @@ public final class OsdDaemon implements AutoCloseable {
       return;
     }
     Heartbeats.Tick t = heartbeats.tick(System.nanoTime());
+    if (t.stalled()) {
+      log.warn("osd.{} e{} heartbeat: this OSD stood still for more than half the grace; peers get a new grace",
+          whoami, map.epoch());
+    }
     MOSDPing ping = MOSDPing.newBuilder().setOp(MOSDPing.Op.PING).setEpoch((int) map.epoch())
         .setStampNs(System.nanoTime()).setFromOsd(whoami).build();
     for (int p : t.ping()) {
