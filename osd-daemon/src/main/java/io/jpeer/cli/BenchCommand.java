@@ -30,9 +30,10 @@ import picocli.CommandLine.Parameters;
  * {@code write} deletes its objects at the end unless given {@code --no-cleanup}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Benchmark the pool as Ceph's rados bench does: write for SECONDS, then read back what a",
-        "write --no-cleanup run left, in order (seq) or at random (rand).",
-        "Defaults differ from Ceph's on purpose: -b is 4096 (Ceph: 4 MiB), the op size this project targets."})
+    description = {"Benchmark the pool as Ceph's rados bench does: write for SECONDS (deleting the objects "
+        + "after, unless --no-cleanup), or read back what the last write --no-cleanup run left, in order (seq) or "
+        + "at random (rand), for SECONDS or until every object is read.",
+        "Unlike Ceph's, -b defaults to 4096 (Ceph: 4 MiB): this project targets 4 KiB ops."})
 final class BenchCommand extends ObjectCommands.ObjectCommand {
   static final String METADATA = "benchmark_last_metadata";
   static final String PREFIX = "benchmark_data";
@@ -131,6 +132,10 @@ final class BenchCommand extends ObjectCommands.ObjectCommand {
     if (blockSize <= 0) {
       throw new IOException("-b BYTES must be at least 1, not " + blockSize);
     }
+    Osdctl root = (Osdctl) spec.root().userObject();
+    if (!root.format().equals("plain")) {
+      throw new IOException("only plain output (rados bench's), not " + root.format());
+    }
     rados.checkPool(pool);
     try {
       if (mode == Mode.write) {
@@ -169,13 +174,22 @@ final class BenchCommand extends ObjectCommands.ObjectCommand {
     out.println("Cleaning up (deleting benchmark objects)");
     long t0 = System.nanoTime();
     AtomicInteger next = new AtomicInteger();
-    BenchStats stats = new BenchStats(1, threads);
-    runWorkers(stats, () -> {
+    AtomicInteger removed = new AtomicInteger();
+    runWorkers(new BenchStats(1, threads), () -> {
       int i = next.getAndIncrement();
       return i < count ? i : -1;
-    }, i -> rados.remove(pool, objectName(prefix, i)));
+    }, i -> {
+      try {
+        rados.remove(pool, objectName(prefix, i));
+        removed.incrementAndGet();
+      } catch (ClientException e) {
+        if (e.code() != ClientMessages.ENOENT) { // already gone (removed by hand): nothing to clean
+          throw e;
+        }
+      }
+    });
     rados.remove(pool, METADATA);
-    out.println("Removed " + stats.finished() + " object" + (stats.finished() == 1 ? "" : "s"));
+    out.println("Removed " + removed.get() + " object" + (removed.get() == 1 ? "" : "s"));
     out.println("Clean up completed and total clean up time :" + BenchStats.num((System.nanoTime() - t0) / 1e9));
   }
 
