@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
         ClusterCommands.Status.class, ClusterCommands.Osd.class, ClusterCommands.Pool.class,
         ClusterCommands.Pg.class, ObjectCommands.Put.class, ObjectCommands.Get.class, ObjectCommands.Rm.class,
-        ObjectCommands.Ls.class})
+        ObjectCommands.Ls.class, BenchCommand.class})
 public final class Osdctl implements Callable<Integer> {
   @Option(names = "--dir", paramLabel = "DIR", description = "cluster directory (its cluster.conf names the monitor)")
   Path dir;
@@ -71,6 +71,16 @@ public final class Osdctl implements Callable<Integer> {
     CommandLine cl = new CommandLine(root);
     cl.addSubcommand(new PglogCommand());
     cl.addSubcommand(new PgsimCommand());
+    // bench's bad command lines get one line, not the usage text after it.
+    CommandLine.IParameterExceptionHandler usual = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler((ex, args) -> {
+      if (!(ex.getCommandLine().getCommandSpec().userObject() instanceof BenchCommand)) {
+        return usual.handleParseException(ex, args);
+      }
+      ex.getCommandLine().getErr().println("osdctl bench: " + ex.getMessage() + " (see osdctl bench --help)");
+      ex.getCommandLine().getErr().flush();
+      return 2;
+    });
     return cl;
   }
 

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * the map, sends the op, and resends it (same request id, so a write is never applied twice)
  * when a new map changes its target (primary, acting or up set, pool size: a new interval, as
  * Ceph's Objecter checks on every map), when the primary says EAGAIN, or when no answer comes. A
- * write is acknowledged only once every acting replica has stored it.
+ * write is acknowledged only once every acting replica has stored it. Thread-safe: each calling
+ * thread has one op in flight, so N threads keep N ops in flight (osdctl bench does).
  */
 public final class RadosClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RadosClient.class);
@@ -121,6 +122,11 @@ public final class RadosClient implements AutoCloseable {
 
   public Eversion remove(String pool, String oid) throws ClientException {
     return version(op(pool, oid, MOSDOp.Op.DELETE, new byte[0]));
+  }
+
+  /** Fails with ENOENT ("pool 'x' does not exist") unless the pool is in the client's map. */
+  public void checkPool(String pool) throws ClientException {
+    pool(map(), pool);
   }
 
   /** The PG's state as its primary sees it: Ceph's {@code pg query} JSON. */
