@@ -32,7 +32,8 @@ class OsdWritePathTest {
 
   @Test
   void writesReplicateAndAReturningOsdIsMissingExactlyWhatItMissed() throws Exception {
-    try (MiniCluster c = MiniCluster.start(dir, 3)) {
+    // Recovery off (osd_debug_norecover): what the returning OSD lacks stays in peer_missing.
+    try (MiniCluster c = MiniCluster.start(dir, 3, Map.of("osd_debug_norecover", "true"))) {
       c.command("pool create", Map.of("pool", "rbd", "pg_num", "4", "size", "3"));
       RadosClient rados = c.client();
       Map<String, Eversion> before = new TreeMap<>();
