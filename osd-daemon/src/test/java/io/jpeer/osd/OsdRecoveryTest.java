@@ -92,6 +92,42 @@ class OsdRecoveryTest {
     }
   }
 
+  @Test
+  void malformedOrForgedRecoveryMessagesAreDroppedAndTheOsdGoesOn() throws Exception {
+    try (MiniCluster c = MiniCluster.start(dir, 3)) {
+      c.command("pool create", Map.of("pool", "rbd", "pg_num", "1", "size", "3", "min_size", "2"));
+      RadosClient rados = c.client();
+      Eversion v = rados.put("rbd", "x", b("real"));
+      OsdMap map = c.map();
+      PgId pg = pgOf(map, "x");
+      var ua = map.pgToUpActing(pg);
+      int primary = ua.actingPrimary();
+      int target = ua.acting().stream().filter(o -> o != primary).findFirst().orElseThrow();
+      int other = ua.acting().stream().filter(o -> o != primary && o != target).findFirst().orElseThrow();
+      try (RawPeer forger = new RawPeer(new io.jpeer.net.EntityName("osd", other))) {
+        var push = io.jpeer.proto.recovery.MOSDPGPush.newBuilder().setPgid(pg.toString()).setOid("x")
+            .setMapEpoch((int) map.epoch()).setVersion(io.jpeer.osd.wire.CoreCodec.eversion(
+                io.jpeer.core.types.Eversion.of(map.epoch(), 99))).setData(com.google.protobuf.ByteString.copyFromUtf8("forged"));
+        forger.send(map, target, OsdMessages.MOSD_PG_PUSH, push.clone().setPgid("not a pg").build());
+        forger.send(map, target, OsdMessages.MOSD_PG_PUSH, push.clone().setOid("").build());
+        forger.send(map, target, OsdMessages.MOSD_PG_PULL, io.jpeer.proto.recovery.MOSDPGPull.newBuilder()
+            .setPgid("1.zz").build());
+        // Well formed, but not from the acting primary.
+        forger.send(map, target, OsdMessages.MOSD_PG_PUSH, push.clone().setIsDelete(true).build());
+        forger.send(map, target, OsdMessages.MOSD_PG_PUSH, push.build());
+        forger.send(map, target, io.jpeer.client.ClientMessages.MOSD_OP, io.jpeer.proto.client.MOSDOp.newBuilder()
+            .setClient("osd." + other).setIncarnation(1).setTid(5).setPgid(pg.toString())
+            .setOp(io.jpeer.proto.client.MOSDOp.Op.PG_QUERY).setMapEpoch((int) map.epoch()).setAttempt(1).build());
+        c.waitFor("the message behind them answered", () -> !forger.repliesTo(5).isEmpty(), c::describe);
+      }
+      Optional<StoredObject> o = c.osd(target).readObject(pg, "x");
+      assertThat(o).isPresent();
+      assertThat(new String(o.get().data(), StandardCharsets.UTF_8)).isEqualTo("real");
+      assertThat(ObjectVersion.of(o.get())).isEqualTo(v);
+      assertThat(new String(rados.get("rbd", "x"), StandardCharsets.UTF_8)).isEqualTo("real");
+    }
+  }
+
   private static void put(RadosClient rados, Map<String, String> content, Map<String, Eversion> versions, String oid,
       String data) throws Exception {
     versions.put(oid, rados.put("rbd", oid, b(data)));

@@ -63,8 +63,9 @@ final class RecoveryReceiver {
     PgMissing.Item item = m.missing().get(p.oid());
     int result = 0;
     if (item == null) {
-      // Already here (a push repeated after a lost reply): nothing to store, the ack is what counts.
-      log.debug("pg {} e{} pushed {} {} is not missing here", p.pgid(), d.epoch(), p.oid(), p.version());
+      // Not in our missing set (a push repeated after a lost reply): the primary's word counts,
+      // so an older or absent copy is still replaced; the same or a newer one is kept.
+      result = storeUnlisted(p);
     } else if (!p.isDelete() && item.need().isAfter(p.version())) {
       log.warn("pg {} e{} osd.{} pushed {} {} but {} is needed; refused", p.pgid(), d.epoch(), from, p.oid(),
           p.version(), item.need());
@@ -84,5 +85,28 @@ final class RecoveryReceiver {
     }
     d.sendToOsd(from, OsdMessages.MOSD_PG_PUSH_REPLY, RecoveryMessage.encode(
         new RecoveryMessage.PushReply(p.pgid(), d.epoch(), p.oid(), p.version(), result)));
+  }
+
+  private int storeUnlisted(RecoveryMessage.Push p) {
+    String coll = p.pgid().toString();
+    try {
+      Optional<StoredObject> have = d.store().read(coll, p.oid());
+      Eversion v = have.map(ObjectVersion::of).orElse(null);
+      Transaction t = new Transaction();
+      if (p.isDelete() && have.isPresent()) {
+        t.remove(coll, p.oid());
+      } else if (!p.isDelete() && (v == null || p.version().isAfter(v))) {
+        t.write(coll, p.oid(), p.data(), ObjectVersion.withVersion(p.attrs(), p.version()));
+      }
+      if (!t.isEmpty()) {
+        log.info("pg {} e{} pushed {} {} was not listed missing here; stored anyway (had {})", p.pgid(), d.epoch(),
+            p.oid(), p.version(), v);
+        d.store().apply(t);
+      }
+      return 0;
+    } catch (StoreException e) {
+      log.error("pg {} e{} cannot store pushed {} {}: {}", p.pgid(), d.epoch(), p.oid(), p.version(), e.getMessage());
+      return EIO;
+    }
   }
 }

@@ -59,6 +59,10 @@ final class RecoveryScheduler {
   /** The core entered Recovering for the PG (Effect.QueueRecovery). */
   void queue(PgId pgid) {
     PeeringMachine m = d.machine(pgid);
+    if (m != null && m.isPrimary() && m.state() == PeeringStateName.BACKFILLING) {
+      log.warn("pg {} e{} needs backfill, which this OSD does not do yet; it stays backfilling", pgid, d.epoch());
+      return;
+    }
     if (m == null || !m.isPrimary() || m.state() != PeeringStateName.RECOVERING) {
       return;
     }
@@ -195,7 +199,8 @@ final class RecoveryScheduler {
         continue;
       }
       // The primary first (a replica can only be given what the primary has), then the replicas.
-      for (Map.Entry<String, PgMissing.Item> item : new java.util.ArrayList<>(m.missing().items().entrySet())) {
+      // (PgMissing is immutable: this snapshot stays valid while recovered items leave the machine's.)
+      for (Map.Entry<String, PgMissing.Item> item : m.missing().items().entrySet()) {
         if (full() || d.machine(pgid) != m) {
           return;
         }
@@ -304,7 +309,8 @@ final class RecoveryScheduler {
       kick();
       return;
     }
-    if (p.result() != 0 || p.isDelete() || item.need().isAfter(p.version())) {
+    // Exactly the needed version: a shard with another one holds a divergent write.
+    if (p.result() != 0 || p.isDelete() || !item.need().equals(p.version())) {
       log.warn("pg {} e{} osd.{} could not give {} {} (result {}, has {}); trying another source", p.pgid(),
           d.epoch(), from, p.oid(), item.need(), p.result(), p.version());
       failedSources.computeIfAbsent(p.pgid(), k -> new HashMap<>()).computeIfAbsent(p.oid(), k -> new HashSet<>())
