@@ -55,7 +55,11 @@ class OsdWritePathTest {
       c.startOsd(victim);
       c.waitFor("osd up", () -> c.map().isUp(victim), c::describe);
       // Every PG re-peers with the returning OSD; its primary knows exactly what it lacks.
-      c.waitFor("all PGs active again", () -> allActive(c), c::describe);
+      // (Their acting sets include it: the primaries have the map where it is up, not only the monitor.)
+      c.waitFor("all PGs active again with it", () -> allActive(c) && c.osd(0).machines().values().stream()
+          .filter(PeeringMachine::isPrimary).allMatch(m -> m.mapping().acting().contains(victim))
+          && c.osd(1).machines().values().stream().filter(PeeringMachine::isPrimary)
+          .allMatch(m -> m.mapping().acting().contains(victim)), c::describe);
       Map<String, PgMissing.Item> lacking = new HashMap<>();
       for (int id = 0; id < 3; id++) {
         OsdDaemon d = c.osd(id);
