@@ -14,7 +14,6 @@ import io.jpeer.store.StoredObject;
 import io.jpeer.store.Transaction;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -143,25 +142,25 @@ final class RecoveryScheduler {
     return inFlight.size() >= d.maxActive();
   }
 
+  // The loops below walk copies: storing a recovered object retries held ops, which may add
+  // urgent objects, and feeding the PG may change what is queued.
   private void startUrgent() {
-    for (Iterator<Map.Entry<PgId, LinkedHashSet<String>>> it = urgent.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<PgId, LinkedHashSet<String>> e = it.next();
-      PeeringMachine m = d.machine(e.getKey());
+    for (PgId pgid : new java.util.ArrayList<>(urgent.keySet())) {
+      PeeringMachine m = d.machine(pgid);
       if (m == null || !m.isPrimary() || !m.acceptsWrites()) {
-        it.remove();
+        urgent.remove(pgid);
         continue;
       }
-      for (Iterator<String> oids = e.getValue().iterator(); oids.hasNext(); ) {
-        String oid = oids.next();
-        if (!startObject(e.getKey(), m, oid)) {
-          oids.remove(); // nothing left to do for it (or nothing can be done now)
+      for (String oid : new java.util.ArrayList<>(urgent.getOrDefault(pgid, new LinkedHashSet<>()))) {
+        if (!startObject(pgid, m, oid)) {
+          urgent.getOrDefault(pgid, new LinkedHashSet<>()).remove(oid); // nothing (more) to do for it now
         }
         if (full()) {
           return;
         }
       }
-      if (e.getValue().isEmpty()) {
-        it.remove();
+      if (urgent.getOrDefault(pgid, new LinkedHashSet<>()).isEmpty()) {
+        urgent.remove(pgid);
       }
     }
   }
@@ -189,13 +188,15 @@ final class RecoveryScheduler {
   }
 
   private void startQueued() {
-    for (Iterator<Map.Entry<PgId, Long>> it = queued.entrySet().iterator(); it.hasNext() && !full(); ) {
-      Map.Entry<PgId, Long> e = it.next();
+    for (Map.Entry<PgId, Long> e : new java.util.ArrayList<>(queued.entrySet())) {
+      if (full()) {
+        return;
+      }
       PgId pgid = e.getKey();
       PeeringMachine m = d.machine(pgid);
       if (m == null || !m.isPrimary() || m.lastPeeringReset() != e.getValue()
           || m.state() != PeeringStateName.RECOVERING) {
-        it.remove();
+        queued.remove(pgid, e.getValue());
         continue;
       }
       // The primary first (a replica can only be given what the primary has), then the replicas.
@@ -348,19 +349,18 @@ final class RecoveryScheduler {
 
   /** PGs with nothing missing anywhere and nothing in flight leave Recovering (Ceph's AllReplicasRecovered). */
   private void finishRecovered() {
-    for (Iterator<Map.Entry<PgId, Long>> it = queued.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<PgId, Long> e = it.next();
+    for (Map.Entry<PgId, Long> e : new java.util.ArrayList<>(queued.entrySet())) {
       PgId pgid = e.getKey();
       PeeringMachine m = d.machine(pgid);
       if (m == null || m.lastPeeringReset() != e.getValue() || m.state() != PeeringStateName.RECOVERING) {
-        it.remove();
+        queued.remove(pgid, e.getValue());
         continue;
       }
       if (!m.missing().isEmpty() || peerMissingCount(m) > 0
           || inFlight.keySet().stream().anyMatch(k -> k.pgid().equals(pgid))) {
         continue;
       }
-      it.remove();
+      queued.remove(pgid, e.getValue());
       boolean backfill = false;
       for (int p : m.actingRecoveryBackfill()) {
         PgInfo pi = m.peerInfo().get(p);
