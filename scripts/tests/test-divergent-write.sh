@@ -3,7 +3,9 @@
 # replica ever sees (osd_debug_drop_repop), then dies before acknowledging it. The replicas peer
 # without it and take another write. When the old primary returns it finds that entry divergent:
 # it rewinds its log and marks the object missing at the version before it (Ceph's divergent
-# case 5: it cannot roll back, so the object must be recovered).
+# case 5: it cannot roll back, so the object must be recovered). Held in recovery_wait
+# (osd_debug_norecover) for the check, then restarted without it: it pulls the object back and
+# the PG ends active+clean with the acknowledged content.
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib/cluster-helpers.sh"
 
 run() {
@@ -37,7 +39,7 @@ TEST_divergent_entry_is_rewound() {
   wait_for_peered || return 1
   echo "second" | osdctl put rbd other - || return 1
   # Back without the fault: the entry it alone logged is divergent.
-  "$CLUSTER" --dir "$dir" start "osd.$primary" || return 1
+  JPEER_DAEMON_ARGS="--osd_debug_norecover=true" "$CLUSTER" --dir "$dir" start "osd.$primary" || return 1
   wait_for_pg_state "$pg" "active+recovery_wait+degraded" || return 1
   osdctl pg query "$pg" > "$dir/query.json" || return 1
   python3 - "$dir/query.json" "$v1" "$lu" <<'PY' || return 1
@@ -49,6 +51,11 @@ assert "obj" in missing, missing
 assert missing["obj"]["need"] == v1 and missing["obj"]["have"] == "0'0", missing["obj"]
 assert q["info"]["last_update"] != divergent
 PY
+  # With recovery: the object comes back at the last acknowledged version, everywhere.
+  "$CLUSTER" --dir "$dir" restart "osd.$primary" || return 1
+  wait_for_clean || return 1
+  [ "$(osdctl get rbd obj)" = "first" ] || { echo "obj does not read back as 'first'" >&2; return 1; }
+  [ "$(osdctl get rbd other)" = "second" ] || return 1
 }
 
 main divergent-write "$@"

@@ -2,8 +2,10 @@
 # Issue "Peering over the wire": write objects, kill a replica, write more, restart it. Every PG
 # re-peers; for the PG of an object written while the replica was down, its primary's
 # peer_missing (osdctl pg query) lists exactly the objects written meanwhile, with need and have
-# (every other PG: nothing), GetMissing asked it for its log, and the PG is active+recovery_wait+degraded (recovery is a later issue; until then an op on an
-# object its primary lacks waits, so the test reads only before the restart).
+# (every other PG: nothing), GetMissing asked it for its log, and the PG is
+# active+recovery_wait+degraded: osd_debug_norecover (Ceph's norecover flag) keeps recovery from
+# repairing what the test looks at; it reads only before the restart, as an op on an object its
+# primary lacks would have that object recovered.
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib/cluster-helpers.sh"
 
 run() {
@@ -12,7 +14,7 @@ run() {
 
 TEST_replica_missed_writes() {
   local dir=$1 pg primary victim i
-  "$CLUSTER" --dir "$dir" up -n 3 --pgs 4 --objectstore rocksdb \
+  "$CLUSTER" --dir "$dir" up -n 3 --pgs 4 --objectstore rocksdb -o 'osd debug norecover = true' \
     --mon-port "$MON_PORT" --osd-port-base "$OSD_PORT_BASE" || return 1
   wait_for_clean || return 1
   for i in 1 2 3 4 5 6; do echo "first $i" | osdctl put rbd "obj$i" - || return 1; done

@@ -4,7 +4,7 @@
 #   primary, whose up_thru predates the interval, waits in WaitUpThru until the grant arrives.
 # - Down: a pool of size 2, min_size 1 on two OSDs. osd.A alone takes a write while osd.B is down,
 #   then A stops and B returns: B must not serve, the PG is down, blocked by A; when A returns the
-#   PG peers again, degraded until recovery (a later issue) copies the object to B.
+#   PG peers again, degraded: recovery is held (osd_debug_norecover) so B still lacks the object.
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib/cluster-helpers.sh"
 
 run() {
@@ -29,7 +29,7 @@ PY
 
 TEST_down_until_the_only_writer_returns() {
   local dir=$1 pg a b
-  "$CLUSTER" --dir "$dir" up -n 2 --pgs 1 --objectstore rocksdb \
+  "$CLUSTER" --dir "$dir" up -n 2 --pgs 1 --objectstore rocksdb -o 'osd debug norecover = true' \
     --mon-port "$MON_PORT" --osd-port-base "$OSD_PORT_BASE" || return 1
   osdctl pool create two 1 2 1 || return 1
   wait_for_clean || return 1
@@ -45,7 +45,7 @@ TEST_down_until_the_only_writer_returns() {
   wait_for_pg_state "$pg" "down" || return 1
   osdctl pg query "$pg" | json_get 'd["recovery_state"][0]["blocked_by"]' | grep -qx "$a" || return 1
   "$CLUSTER" --dir "$dir" start "osd.$a" || return 1
-  # Active again; osd.B still lacks what A wrote alone (recovery is a later issue).
+  # Active again; osd.B still lacks what A wrote alone (background recovery is off).
   wait_for_pg_state "$pg" "active+recovery_wait+degraded" || return 1
   osdctl get two obj | grep -q "only on $a" || return 1
 }

@@ -248,6 +248,11 @@ public final class Config {
     return get(Options.OSD_DEBUG_DROP_REPOP);
   }
 
+  /** Fault injection for tests: no background recovery (PGs stay in recovery_wait). */
+  public boolean osdDebugNorecover() {
+    return get(Options.OSD_DEBUG_NORECOVER);
+  }
+
   /** Simulated PGs an OSD peers on a private bus before it boots, so its first real peering runs compiled. */
   public int osdWarmupPgs() {
     return get(Options.OSD_WARMUP_PGS);

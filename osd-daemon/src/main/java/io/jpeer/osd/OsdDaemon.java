@@ -80,6 +80,8 @@ public final class OsdDaemon implements AutoCloseable {
   private boolean bootSent;
   private long startEpoch; // the last epoch applied before this start: an up_from at or below it is a past life
   private final WritePath writes = new WritePath(new WritePathAccess());
+  private final io.jpeer.osd.recovery.OsdRecovery recovery =
+      new io.jpeer.osd.recovery.OsdRecovery(new RecoveryAccess());
   private long upThruWanted;
   private final List<PeeringMessage> waitingForMap = new ArrayList<>();
   // While a map epoch (or a burst of peering messages) is applied, every PG's state goes into one
@@ -306,6 +308,11 @@ public final class OsdDaemon implements AutoCloseable {
     });
   }
 
+  /** An object as this OSD's store holds it (for tests and tools), empty if not there. */
+  public java.util.Optional<io.jpeer.store.StoredObject> readObject(PgId pgid, String oid) {
+    return onDaemonThread(() -> store.read(pgid.toString(), oid));
+  }
+
   private <T> T onDaemonThread(java.util.concurrent.Callable<T> c) {
     try {
       return thread.submit(c).get(5, TimeUnit.SECONDS);
@@ -444,17 +451,19 @@ public final class OsdDaemon implements AutoCloseable {
     }
   }
 
-  /** Stores the batch, then sends what waited for it. */
-  private void commitBatch() {
+  /** Stores the batch, then sends what waited for it; false if the store failed. */
+  private boolean commitBatch() {
     Transaction t = batch;
     batch = null;
     if (t == null) {
-      return;
+      return true;
     }
+    boolean stored = true;
     if (!t.isEmpty()) {
       try {
         store.apply(t);
       } catch (StoreException e) {
+        stored = false;
         log.error("osd.{} e{} could not store the PGs' peering state: {}", whoami, map == null ? 0 : map.epoch(),
             e.getMessage());
       }
@@ -473,6 +482,7 @@ public final class OsdDaemon implements AutoCloseable {
         }
       }
     }
+    return stored;
   }
 
   /** A PG's machine from its stored state, or a new empty PG; its interval starts at this map. */
@@ -556,6 +566,7 @@ public final class OsdDaemon implements AutoCloseable {
     if (pg.machine().lastPeeringReset() != resetBefore) {
       pg.newInterval();
       writes.intervalChanged(pg.pgid());
+      recovery.intervalChanged(pg.pgid());
     }
     // pg dump's last_update and counts follow writes too, not only state changes (coalesced).
     if (pg.isPrimary() && (ev instanceof PeeringEvent.AppendLog || before == null
@@ -589,6 +600,9 @@ public final class OsdDaemon implements AutoCloseable {
         onThread(() -> feed(pg, q.event()));
       } else if (e instanceof Effect.StateEntered se) {
         pg.entered(se.state(), se.epoch(), now);
+        recovery.stateEntered(pg.pgid(), se.state());
+      } else if (e instanceof Effect.QueueRecovery) {
+        recovery.queueRecovery(pg.pgid());
       } else if (e instanceof Effect.StateExited sx) {
         Pg.StateVisit v = pg.exited(sx.state(), now);
         if (v != null && log.isDebugEnabled()) {
@@ -768,6 +782,7 @@ public final class OsdDaemon implements AutoCloseable {
       log.warn("osd.{} e{} heartbeat: this OSD stood still for more than half the grace; peers get a new grace",
           whoami, map.epoch());
     }
+    recovery.tick();
     MOSDPing ping = MOSDPing.newBuilder().setOp(MOSDPing.Op.PING).setEpoch((int) map.epoch())
         .setStampNs(System.nanoTime()).setFromOsd(whoami).build();
     for (int p : t.ping()) {
@@ -908,11 +923,99 @@ public final class OsdDaemon implements AutoCloseable {
     }
 
     @Override
+    public void recoveryWanted(PgId pgid, String oid) {
+      recovery.wanted(pgid, oid);
+    }
+
+    @Override
     public void sendToOsd(int osd, int type, com.google.protobuf.Message body) {
       InetSocketAddress a = map.isUp(osd) ? peerAddr(osd) : null;
       if (a != null) {
         messenger.send(new EntityName("osd", osd), a, type, map.epoch(), body);
       }
+    }
+  }
+
+  /** What recovery may touch, on the daemon thread. */
+  private final class RecoveryAccess implements io.jpeer.osd.recovery.RecoveryDaemon {
+    private final WritePathAccess w = new WritePathAccess();
+
+    @Override
+    public int whoami() {
+      return whoami;
+    }
+
+    @Override
+    public long epoch() {
+      return w.epoch();
+    }
+
+    @Override
+    public PeeringMachine machine(PgId pgid) {
+      Pg pg = pgs.get(pgid);
+      return pg == null ? null : pg.machine();
+    }
+
+    @Override
+    public boolean isUp(int osd) {
+      return map != null && map.isUp(osd);
+    }
+
+    @Override
+    public ObjectStore store() {
+      return store;
+    }
+
+    @Override
+    public void feed(PgId pgid, PeeringEvent ev) {
+      Pg pg = pgs.get(pgid);
+      if (pg != null) {
+        OsdDaemon.this.feed(pg, ev);
+      }
+    }
+
+    @Override
+    public boolean applyWithEvent(PgId pgid, PeeringEvent ev, Transaction t) {
+      Pg pg = pgs.get(pgid);
+      if (pg == null) {
+        return false;
+      }
+      // The object and the PG's state in one transaction of their own (the batch machinery holds
+      // back the sends and the retried ops until it is stored).
+      commitBatch();
+      batch = t;
+      boolean stored = false;
+      try {
+        OsdDaemon.this.feed(pg, ev);
+      } finally {
+        stored = commitBatch();
+      }
+      return stored;
+    }
+
+    @Override
+    public void sendToOsd(int osd, int type, com.google.protobuf.Message body) {
+      w.sendToOsd(osd, type, body);
+    }
+
+    @Override
+    public void afterMap(long epoch, Runnable r) {
+      w.afterMap(epoch, r);
+    }
+
+    @Override
+    public void later(Runnable r) {
+      onThread(r);
+    }
+
+    @Override
+    public int maxActive() {
+      return cfg.osdRecoveryMaxActive();
+    }
+
+    @Override
+    public boolean noRecover() {
+      return cfg.osdDebugNorecover();
     }
   }
 
@@ -930,6 +1033,19 @@ public final class OsdDaemon implements AutoCloseable {
       }
       if (msg.body() instanceof io.jpeer.proto.client.MOSDRepOpReply r && from.peer().type().equals("osd")) {
         onThread(() -> writes.handleRepOpReply((int) from.peer().id(), r));
+        return;
+      }
+      if (msg.type() >= OsdMessages.MOSD_PG_PULL && msg.type() <= OsdMessages.MOSD_PG_PUSH_REPLY) {
+        if (!from.peer().type().equals("osd")) {
+          log.warn("osd.{} recovery message from {}, not an OSD; ignored", whoami, from.peer());
+          return;
+        }
+        try {
+          io.jpeer.osd.recovery.RecoveryMessage m = io.jpeer.osd.recovery.RecoveryMessage.decode(msg.body());
+          onThread(() -> recovery.handle((int) from.peer().id(), m));
+        } catch (WireException e) {
+          log.warn("osd.{} bad recovery message from {}: {}", whoami, from.peer(), e.getMessage());
+        }
         return;
       }
       if (msg.type() >= OsdMessages.MOSD_PG_QUERY && msg.type() <= OsdMessages.MOSD_PG_INFO) {

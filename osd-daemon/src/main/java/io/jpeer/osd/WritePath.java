@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WritePath {
   private static final Logger log = LoggerFactory.getLogger(WritePath.class);
-  static final String VERSION_ATTR = "v";
+  static final String VERSION_ATTR = io.jpeer.osd.recovery.ObjectVersion.ATTR;
   /** Ops and replicated writes waiting for a newer map, at most (a bad peer cannot fill memory). */
   static final int MAX_WAITING_FOR_MAP = 10_000;
 
@@ -67,6 +67,9 @@ final class WritePath {
 
     /** Fault injection (osd_debug_drop_repop). */
     boolean dropRepops();
+
+    /** An op waits for {@code oid}: recovery should bring it first. */
+    void recoveryWanted(PgId pgid, String oid);
   }
 
   /** An op held in its PG's interval; dropped once that ends, the client is gone, or it gave up. */
@@ -144,12 +147,17 @@ final class WritePath {
           + io.jpeer.core.types.ObjectNames.invalidReason(op.getOid()), null);
       return;
     }
-    if (!pg.machine().acceptsWrites()
-        || (op.getOp() != MOSDOp.Op.LIST && pg.machine().missing().isMissing(op.getOid()))) {
+    boolean active = pg.machine().acceptsWrites();
+    boolean missing = active && op.getOp() != MOSDOp.Op.LIST && (pg.machine().missing().isMissing(op.getOid())
+        || (isWrite(op) && degradedOnReplica(pg, op.getOid())));
+    if (!active || missing) {
       waiting.computeIfAbsent(pgid, k -> new ArrayDeque<>())
           .add(new Waiting(client, op, pg.machine().lastPeeringReset(), giveUpAt));
-      log.debug("pg {} e{} holding {} {} (state {})", pgid, d.epoch(), op.getOp(), op.getOid(),
-          pg.machine().stateName());
+      log.debug("pg {} e{} holding {} {} (state {}{})", pgid, d.epoch(), op.getOp(), op.getOid(),
+          pg.machine().stateName(), missing ? ", object being recovered" : "");
+      if (missing) {
+        d.recoveryWanted(pgid, op.getOid());
+      }
       return;
     }
     try {
@@ -163,6 +171,25 @@ final class WritePath {
       log.error("pg {} e{} op {} {} failed in the store: {}", pgid, d.epoch(), op.getOp(), op.getOid(), e.getMessage());
       reply(client, op, ClientMessages.EIO, e.getMessage(), null);
     }
+  }
+
+  private static boolean isWrite(MOSDOp op) {
+    return op.getOp() == MOSDOp.Op.WRITE_FULL || op.getOp() == MOSDOp.Op.DELETE;
+  }
+
+  /**
+   * Whether an acting replica that log-based recovery serves lacks {@code oid}: a write must wait
+   * for it to be pushed (Ceph's is_degraded_or_backfilling_object), or the push would overwrite it.
+   */
+  private boolean degradedOnReplica(Pg pg, String oid) {
+    for (var e : pg.machine().peerMissing().entrySet()) {
+      var pi = pg.machine().peerInfo().get(e.getKey());
+      if (e.getKey() != d.whoami() && pg.machine().actingRecoveryBackfill().contains(e.getKey()) && pi != null
+          && io.jpeer.core.types.ObjectNames.MAX.equals(pi.lastBackfill()) && e.getValue().isMissing(oid)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void waitForMap(long epoch, Runnable r) {

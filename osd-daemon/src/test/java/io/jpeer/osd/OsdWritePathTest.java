@@ -32,7 +32,8 @@ class OsdWritePathTest {
 
   @Test
   void writesReplicateAndAReturningOsdIsMissingExactlyWhatItMissed() throws Exception {
-    try (MiniCluster c = MiniCluster.start(dir, 3)) {
+    // Recovery off (osd_debug_norecover): what the returning OSD lacks stays in peer_missing.
+    try (MiniCluster c = MiniCluster.start(dir, 3, Map.of("osd_debug_norecover", "true"))) {
       c.command("pool create", Map.of("pool", "rbd", "pg_num", "4", "size", "3"));
       RadosClient rados = c.client();
       Map<String, Eversion> before = new TreeMap<>();
@@ -54,7 +55,11 @@ class OsdWritePathTest {
       c.startOsd(victim);
       c.waitFor("osd up", () -> c.map().isUp(victim), c::describe);
       // Every PG re-peers with the returning OSD; its primary knows exactly what it lacks.
-      c.waitFor("all PGs active again", () -> allActive(c), c::describe);
+      // (Their acting sets include it: the primaries have the map where it is up, not only the monitor.)
+      c.waitFor("all PGs active again with it", () -> allActive(c) && c.osd(0).machines().values().stream()
+          .filter(PeeringMachine::isPrimary).allMatch(m -> m.mapping().acting().contains(victim))
+          && c.osd(1).machines().values().stream().filter(PeeringMachine::isPrimary)
+          .allMatch(m -> m.mapping().acting().contains(victim)), c::describe);
       Map<String, PgMissing.Item> lacking = new HashMap<>();
       for (int id = 0; id < 3; id++) {
         OsdDaemon d = c.osd(id);

@@ -1,0 +1,109 @@
+package io.jpeer.osd.recovery;
+
+import io.jpeer.core.machine.PeeringEvent;
+import io.jpeer.core.machine.PeeringMachine;
+import io.jpeer.core.machine.PeeringStateName;
+import io.jpeer.core.types.PgId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An OSD's recovery: what the daemon calls (on its thread). The daemon hands over the core's
+ * QueueRecovery effects, state entries, interval changes and the recovery messages; this grants
+ * recovery reservations (unless osd_debug_norecover), schedules pulls and pushes, and answers them.
+ */
+public final class OsdRecovery {
+  private static final Logger log = LoggerFactory.getLogger(OsdRecovery.class);
+  /** Messages waiting for a newer map, at most (a bad peer cannot fill memory). */
+  static final int MAX_WAITING_FOR_MAP = 10_000;
+
+  private final RecoveryDaemon d;
+  private final RecoveryScheduler scheduler;
+  private final RecoveryReceiver receiver;
+  private int waitingForMap;
+
+  public OsdRecovery(RecoveryDaemon d) {
+    this.d = d;
+    this.scheduler = new RecoveryScheduler(d);
+    this.receiver = new RecoveryReceiver(d);
+  }
+
+  /** Effect.QueueRecovery: may come inside a store batch, so the work starts after the current task. */
+  public void queueRecovery(PgId pgid) {
+    d.later(() -> scheduler.queue(pgid));
+  }
+
+  /**
+   * The PG entered a state; in WaitLocalRecoveryReserved the reservation is granted at once (the
+   * throttle is per op, not per PG) unless osd_debug_norecover keeps it in recovery_wait.
+   */
+  public void stateEntered(PgId pgid, String state) {
+    if (state.equals(PeeringStateName.WAIT_LOCAL_RECOVERY_RESERVED.fullName()) && !d.noRecover()) {
+      d.later(() -> {
+        PeeringMachine m = d.machine(pgid);
+        if (m != null && m.state() == PeeringStateName.WAIT_LOCAL_RECOVERY_RESERVED) {
+          d.feed(pgid, new PeeringEvent.RecoveryReserved());
+        }
+      });
+    }
+  }
+
+  /** A client op waits for {@code oid} of the PG (missing on the primary or on a replica). */
+  public void wanted(PgId pgid, String oid) {
+    scheduler.urgent(pgid, oid);
+  }
+
+  public void intervalChanged(PgId pgid) {
+    scheduler.intervalChanged(pgid);
+  }
+
+  public void tick() {
+    scheduler.tick(System.nanoTime());
+  }
+
+  /** A decoded recovery message from osd.{@code from}. */
+  public void handle(int from, RecoveryMessage msg) {
+    if (msg.epoch() > d.epoch()) {
+      if (waitingForMap >= MAX_WAITING_FOR_MAP) {
+        log.warn("osd.{} e{} too many recovery messages wait for newer maps; dropping one from osd.{}", d.whoami(),
+            d.epoch(), from);
+        return;
+      }
+      waitingForMap++;
+      d.afterMap(msg.epoch(), () -> {
+        waitingForMap--;
+        handle(from, msg);
+      });
+      return;
+    }
+    PeeringMachine m = d.machine(msg.pgid());
+    if (m != null && msg.epoch() < m.lastPeeringReset()) {
+      log.debug("pg {} e{} {} from osd.{} sent at e{}, before this interval (e{}); dropped", msg.pgid(), d.epoch(),
+          msg.getClass().getSimpleName(), from, msg.epoch(), m.lastPeeringReset());
+      return;
+    }
+    if (msg instanceof RecoveryMessage.Pull p) {
+      receiver.pull(from, p, m); // (a PG not here answers "not here", so the primary asks another)
+      return;
+    }
+    if (m == null) {
+      log.debug("pg {} e{} {} from osd.{} for a PG not here; dropped", msg.pgid(), d.epoch(),
+          msg.getClass().getSimpleName(), from);
+      return;
+    }
+    if (msg instanceof RecoveryMessage.Push p) {
+      if (m.isPrimary()) {
+        scheduler.pulled(from, p, m);
+      } else {
+        receiver.push(from, p, m);
+      }
+    } else if (msg instanceof RecoveryMessage.PushReply r && m.isPrimary()) {
+      scheduler.pushReplied(from, r, m);
+    }
+  }
+
+  /** Pulls and pushes in flight (for tests and status). */
+  public int inFlight() {
+    return scheduler.inFlight();
+  }
+}
