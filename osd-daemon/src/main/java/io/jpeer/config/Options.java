@@ -52,19 +52,9 @@ public final class Options {
   public static final ConfigOption<String> OSD_OBJECTSTORE = add("osd_objectstore", "rocksdb",
       s -> oneOf(s, Set.of("rocksdb", "memory")), "object store: rocksdb or memory");
   public static final ConfigOption<Boolean> OSD_DEBUG_DROP_REPOP = add("osd_debug_drop_repop", "false",
-      s -> {
-        if (!s.equals("true") && !s.equals("false")) {
-          throw new IllegalArgumentException("'" + s + "' is not true or false");
-        }
-        return Boolean.parseBoolean(s);
-      }, "testing only: the primary logs and applies writes but never sends them to replicas");
+      Options::bool, "testing only: the primary logs and applies writes but never sends them to replicas");
   public static final ConfigOption<Boolean> OSD_DEBUG_NORECOVER = add("osd_debug_norecover", "false",
-      s -> {
-        if (!s.equals("true") && !s.equals("false")) {
-          throw new IllegalArgumentException("'" + s + "' is not true or false");
-        }
-        return Boolean.parseBoolean(s);
-      }, "testing only: PGs stay in recovery_wait (Ceph's norecover flag); ops on missing objects still recover them");
+      Options::bool, "testing only: PGs stay in recovery_wait (Ceph's norecover flag); ops on missing objects still recover them");
   public static final ConfigOption<Integer> OSD_WARMUP_PGS = add("osd_warmup_pgs", "400",
       s -> intIn(s, 0, 100_000), "simulated PGs peered before boot to warm the JIT (0: none)");
   public static final ConfigOption<Integer> OSD_RECOVERY_MAX_ACTIVE = add("osd_recovery_max_active", "3",
@@ -119,6 +109,13 @@ public final class Options {
       }
       return n;
     }, ConfigValues::formatSize, doc);
+  }
+
+  private static boolean bool(String s) {
+    if (!s.equals("true") && !s.equals("false")) {
+      throw new IllegalArgumentException("'" + s + "' is not true or false");
+    }
+    return Boolean.parseBoolean(s);
   }
 
   static int intIn(String s, int min, int max) {

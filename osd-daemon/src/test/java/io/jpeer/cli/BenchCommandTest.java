@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpeer.client.RadosClient;
 import io.jpeer.testing.MiniCluster;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,8 +23,6 @@ class BenchCommandTest {
   @TempDir static Path dir;
   static MiniCluster cluster;
 
-  record Result(int status, String out, String err) {}
-
   @BeforeAll
   static void start() throws Exception {
     cluster = MiniCluster.start(dir, 3);
@@ -41,24 +37,8 @@ class BenchCommandTest {
     }
   }
 
-  static synchronized Result osdctl(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      String[] all = new String[args.length + 2];
-      all[0] = "--mon";
-      all[1] = cluster.monAddress();
-      System.arraycopy(args, 0, all, 2, args.length);
-      int rc = Osdctl.run(all);
-      return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  static InProcessOsdctl.Result osdctl(String... args) {
+    return InProcessOsdctl.run(cluster.monAddress(), "", args);
   }
 
   static int field(String out, String label) {
@@ -85,7 +65,7 @@ class BenchCommandTest {
 
   @Test
   void writeNoCleanupLeavesItsObjectsAndSeqReadsExactlyThem() throws Exception {
-    Result w = osdctl("bench", "rbd", "2", "write", "-b", "100", "-t", "4", "--no-cleanup");
+    InProcessOsdctl.Result w = osdctl("bench", "rbd", "2", "write", "-b", "100", "-t", "4", "--no-cleanup");
     assertThat(w.status()).as(w.err()).isZero();
     int writes = field(w.out(), "Total writes made:");
     assertThat(writes).isPositive();
@@ -102,7 +82,7 @@ class BenchCommandTest {
           .isEqualTo(expected(i, 100));
     }
 
-    Result seq = osdctl("bench", "rbd", "60", "seq", "-t", "4");
+    InProcessOsdctl.Result seq = osdctl("bench", "rbd", "60", "seq", "-t", "4");
     assertThat(seq.status()).as(seq.err()).isZero();
     assertThat(field(seq.out(), "Total reads made:")).isEqualTo(writes);
     assertThat(field(seq.out(), "Read size:")).isEqualTo(100);
@@ -110,11 +90,11 @@ class BenchCommandTest {
 
     // A wrong content is found: overwrite one object and read again.
     rados.put("rbd", prefix + "_object0", "tampered".getBytes(StandardCharsets.UTF_8));
-    Result bad = osdctl("bench", "rbd", "60", "seq", "-t", "2");
+    InProcessOsdctl.Result bad = osdctl("bench", "rbd", "60", "seq", "-t", "2");
     assertThat(bad.status()).isEqualTo(1);
     assertThat(bad.err()).contains(prefix + "_object0 is not correct!");
 
-    Result rand = osdctl("bench", "rbd", "1", "rand", "-t", "4");
+    InProcessOsdctl.Result rand = osdctl("bench", "rbd", "1", "rand", "-t", "4");
     assertThat(field(rand.out(), "Total reads made:")).isPositive();
     for (String o : want) {
       rados.remove("rbd", o);
@@ -123,7 +103,7 @@ class BenchCommandTest {
 
   @Test
   void writeCleansUpByDefault() throws Exception {
-    Result w = osdctl("bench", "rbd", "2", "write", "-t", "8");
+    InProcessOsdctl.Result w = osdctl("bench", "rbd", "2", "write", "-t", "8");
     assertThat(w.status()).as(w.err()).isZero();
     int writes = field(w.out(), "Total writes made:");
     assertThat(writes).isPositive();
@@ -139,7 +119,7 @@ class BenchCommandTest {
   void badInputIsOneLine() throws Exception {
     assertThat(cluster.command("pool create", Map.of("pool", "empty", "pg_num", "2", "size", "3", "min_size", "2"))
         .ok()).isTrue();
-    Result noWrite = osdctl("bench", "empty", "2", "seq");
+    InProcessOsdctl.Result noWrite = osdctl("bench", "empty", "2", "seq");
     assertThat(noWrite.status()).isEqualTo(1);
     assertThat(OsdctlClusterTest.withoutLogLines(noWrite.err())).singleElement().asString()
         .startsWith("bench: Must write data before running a read benchmark!");
@@ -147,7 +127,7 @@ class BenchCommandTest {
         {{"bench", "rbd", "x", "write"}, {"2"}}, {{"bench", "rbd", "2", "scan"}, {"2"}},
         {{"bench", "rbd", "2", "write", "-t", "0"}, {"2"}}, {{"bench", "rbd"}, {"2"}},
         {{"bench", "nopool", "2", "write"}, {"1"}}}) {
-      Result r = osdctl(c[0]);
+      InProcessOsdctl.Result r = osdctl(c[0]);
       List<String> err = OsdctlClusterTest.withoutLogLines(r.err());
       assertThat(r.status()).as(String.join(" ", c[0]) + ": " + err).isEqualTo(Integer.parseInt(c[1][0]));
       assertThat(err).as(String.join(" ", c[0])).hasSize(1);

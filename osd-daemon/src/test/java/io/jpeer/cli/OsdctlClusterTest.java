@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jpeer.testing.MiniCluster;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
+
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,8 +24,6 @@ class OsdctlClusterTest {
   static MiniCluster cluster;
   static final ObjectMapper JSON = new ObjectMapper();
 
-  record Result(int status, String out, String err) {}
-
   @BeforeAll
   static void start() throws Exception {
     cluster = MiniCluster.start(dir, 3);
@@ -39,27 +36,8 @@ class OsdctlClusterTest {
     }
   }
 
-  static synchronized Result osdctl(String stdin, String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    InputStream oldIn = System.in;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-      String[] all = new String[args.length + 2];
-      all[0] = "--mon";
-      all[1] = cluster.monAddress();
-      System.arraycopy(args, 0, all, 2, args.length);
-      int rc = Osdctl.run(all);
-      return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-      System.setIn(oldIn);
-    }
+  static InProcessOsdctl.Result osdctl(String stdin, String... args) {
+    return InProcessOsdctl.run(cluster.monAddress(), stdin, args);
   }
 
   /** The in-process daemons log to the same stderr; keep only what osdctl printed. */
@@ -69,9 +47,9 @@ class OsdctlClusterTest {
 
   @Test
   void poolCreateThenOsdDumpHasCephFields() throws Exception {
-    Result created = osdctl("", "pool", "create", "rbd", "8", "3", "2");
+    InProcessOsdctl.Result created = osdctl("", "pool", "create", "rbd", "8", "3", "2");
     assertThat(created.status()).as(created.err()).isZero();
-    Result r = osdctl("", "--json", "osd", "dump");
+    InProcessOsdctl.Result r = osdctl("", "--json", "osd", "dump");
     assertThat(r.status()).isZero();
     JsonNode d = JSON.readTree(r.out());
     assertThat(d.get("epoch").asLong()).isPositive();
@@ -90,7 +68,7 @@ class OsdctlClusterTest {
     assertThat(s.at("/osdmap/num_up_osds").asInt()).isEqualTo(3);
     assertThat(s.at("/health/status").asText()).startsWith("HEALTH_");
     assertThat(s.at("/pgmap/pgs_by_state").isArray()).isTrue();
-    Result plain = osdctl("", "status");
+    InProcessOsdctl.Result plain = osdctl("", "status");
     assertThat(plain.out()).contains("cluster:").contains("osd: 3 osds: 3 up");
   }
 
@@ -103,16 +81,16 @@ class OsdctlClusterTest {
 
   @Test
   void badCommandsFailCleanly() {
-    Result unknown = osdctl("", "osd", "down", "99");
+    InProcessOsdctl.Result unknown = osdctl("", "osd", "down", "99");
     assertThat(unknown.status()).isNotZero();
     assertThat(withoutLogLines(unknown.err())).containsExactly("Error ENOENT: osd.99 does not exist");
-    Result usage = osdctl("", "pool", "create", "x", "notanumber");
+    InProcessOsdctl.Result usage = osdctl("", "pool", "create", "x", "notanumber");
     assertThat(usage.status()).isEqualTo(2);
   }
 
   @Test
   void batchRunsEveryLineAndReportsFailuresByLineNumber() {
-    Result r = osdctl("osd tree\n\n# a comment\nosd down 42\n--json osd dump\nbogus\nosd dump --json\n"
+    InProcessOsdctl.Result r = osdctl("osd tree\n\n# a comment\nosd down 42\n--json osd dump\nbogus\nosd dump --json\n"
         + "pglog /nonexistent/scenario.json\n", "-");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.out()).contains("osd.0").contains("\"epoch\"");
@@ -130,18 +108,18 @@ class OsdctlClusterTest {
     for (String[] args : new String[][] {
         {"--json", "osd", "dump"}, {"osd", "dump", "--json"}, {"osd", "--json", "dump"}, {"-f", "json", "osd", "dump"},
         {"osd", "dump", "-f", "json"}, {"osd", "dump", "--format", "json-pretty"}, {"osd", "dump", "--format=json"}}) {
-      Result r = osdctl("", args);
+      InProcessOsdctl.Result r = osdctl("", args);
       assertThat(r.status()).as(String.join(" ", args) + ": " + r.err()).isZero();
       assertThat(JSON.readTree(r.out()).get("fsid").asText()).as(String.join(" ", args)).isEqualTo(MiniCluster.FSID);
     }
     assertThat(osdctl("", "osd", "dump", "--format", "json").out().strip()).doesNotContain("\n");
     assertThat(osdctl("", "osd", "dump", "--format", "json-pretty").out().strip()).contains("\n");
-    Result plain = osdctl("", "--json", "osd", "dump", "--format", "plain");
+    InProcessOsdctl.Result plain = osdctl("", "--json", "osd", "dump", "--format", "plain");
     assertThat(plain.out()).startsWith("epoch ");
-    Result pg = osdctl("", "pg", "dump", "--json");
+    InProcessOsdctl.Result pg = osdctl("", "pg", "dump", "--json");
     assertThat(pg.status()).as(pg.err()).isZero();
     assertThat(JSON.readTree(pg.out()).get("pg_stats").isArray()).isTrue();
-    Result bad = osdctl("", "osd", "dump", "--format", "xml");
+    InProcessOsdctl.Result bad = osdctl("", "osd", "dump", "--format", "xml");
     assertThat(bad.status()).isEqualTo(2);
     assertThat(withoutLogLines(bad.err())).containsExactly("osdctl: unknown format 'xml' (json, json-pretty or plain)");
   }
@@ -160,7 +138,7 @@ class OsdctlClusterTest {
     assertThat(plain.lines().findFirst().orElseThrow())
         .isEqualTo("PG_STAT  STATE" + " ".repeat(plain.lines().skip(1).mapToInt(l -> l.split("\\s+")[1].length())
             .max().orElseThrow() - 3) + "UP       UP_PRIMARY  ACTING   ACTING_PRIMARY");
-    Result bad = osdctl("", "pg", "dump", "pgs_bogus");
+    InProcessOsdctl.Result bad = osdctl("", "pg", "dump", "pgs_bogus");
     assertThat(bad.status()).isEqualTo(2);
     assertThat(withoutLogLines(bad.err())).containsExactly("osdctl: pg dump: unknown dump 'pgs_bogus' (all or pgs_brief)");
   }
