@@ -93,6 +93,12 @@ public final class OsdDaemon implements AutoCloseable {
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final java.util.concurrent.atomic.AtomicBoolean inboundScheduled =
       new java.util.concurrent.atomic.AtomicBoolean();
+  // Client ops, replicated writes and their replies that arrive while the thread is busy: drained
+  // together, their writes stored with one fsync (group commit), in arrival order.
+  private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> opInbound =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean opInboundScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile OsdMap published;
   private volatile boolean stopping;
 
@@ -730,6 +736,26 @@ public final class OsdDaemon implements AutoCloseable {
     }
   }
 
+  /** Every op and replicated write that arrived since the last drain, as one synced store write. */
+  private void drainOps() {
+    opInboundScheduled.set(false);
+    writes.beginGroup();
+    try {
+      for (Runnable r; (r = opInbound.poll()) != null; ) {
+        runLogged(r);
+      }
+    } finally {
+      writes.commitGroup();
+    }
+  }
+
+  private void queueOp(Runnable r) {
+    opInbound.add(r);
+    if (opInboundScheduled.compareAndSet(false, true)) {
+      onThread(this::drainOps);
+    }
+  }
+
   /** A peering message, on the daemon thread: held until we have its map, then to its PG. */
   private void deliverPeering(PeeringMessage m) {
     if (map == null || m.epochSent() > map.epoch()) {
@@ -1024,15 +1050,15 @@ public final class OsdDaemon implements AutoCloseable {
     @Override
     public void onMessage(Connection from, InboundMessage msg) {
       if (msg.body() instanceof io.jpeer.proto.client.MOSDOp op) {
-        onThread(() -> writes.handleOp(from, op));
+        queueOp(() -> writes.handleOp(from, op));
         return;
       }
       if (msg.body() instanceof io.jpeer.proto.client.MOSDRepOp rep && from.peer().type().equals("osd")) {
-        onThread(() -> writes.handleRepOp((int) from.peer().id(), rep));
+        queueOp(() -> writes.handleRepOp((int) from.peer().id(), rep));
         return;
       }
       if (msg.body() instanceof io.jpeer.proto.client.MOSDRepOpReply r && from.peer().type().equals("osd")) {
-        onThread(() -> writes.handleRepOpReply((int) from.peer().id(), r));
+        queueOp(() -> writes.handleRepOpReply((int) from.peer().id(), r));
         return;
       }
       if (msg.type() >= OsdMessages.MOSD_PG_PULL && msg.type() <= OsdMessages.MOSD_PG_PUSH_REPLY) {

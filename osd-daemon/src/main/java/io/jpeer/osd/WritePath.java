@@ -99,9 +99,75 @@ final class WritePath {
   private final Map<ReqId, InFlight> inFlightByReqid = new HashMap<>();
   private int waitingForMap;
   private long nextRepTid = 1;
+  /** The writes of one drain, stored as one synced transaction; null outside a drain. */
+  private Transaction group;
+  /** What waits for {@link #group} to be durable (repops, replies), in arrival order. */
+  private final List<AfterCommit> afterGroup = new ArrayList<>();
+  /** The version each object has in {@link #group}, not yet in the store (a delete: deleted). */
+  private final Map<String, Pending> pending = new HashMap<>();
+
+  private record Pending(Eversion version, boolean deleted) {}
+
+  /** Run once the group is stored ({@code ok}) or could not be ({@code failed}, may be null). */
+  private record AfterCommit(Runnable ok, Runnable failed) {}
 
   WritePath(Daemon d) {
     this.d = d;
+  }
+
+  /**
+   * Starts group commit: the writes of what follows, up to {@link #commitGroup}, go into one
+   * synced transaction, and what depends on them being durable waits for it.
+   */
+  void beginGroup() {
+    if (group == null) {
+      group = new Transaction();
+    }
+  }
+
+  /** Stores the group's writes with one fsync, then sends and answers what waited for them. */
+  void commitGroup() {
+    Transaction t = group;
+    group = null;
+    pending.clear();
+    if (t == null) {
+      return;
+    }
+    List<AfterCommit> after = new ArrayList<>(afterGroup);
+    afterGroup.clear();
+    boolean stored = true;
+    if (!t.isEmpty()) {
+      try {
+        d.store().apply(t);
+      } catch (StoreException e) {
+        stored = false;
+        log.error("osd.{} e{} could not store {} grouped write(s): {}", d.whoami(), d.epoch(), after.size(),
+            e.getMessage());
+      }
+    }
+    for (AfterCommit a : after) {
+      Runnable r = stored ? a.ok() : a.failed();
+      if (r != null) {
+        r.run();
+      }
+    }
+  }
+
+  /** Runs {@code ok} once what was written so far is durable (now, outside a group). */
+  private void afterCommit(Runnable ok, Runnable failed) {
+    if (group != null) {
+      afterGroup.add(new AfterCommit(ok, failed));
+    } else {
+      ok.run();
+    }
+  }
+
+  /** Reads must see every write acknowledged before them: the pending group is stored first. */
+  private void flushGroup() {
+    if (group != null) {
+      commitGroup();
+      beginGroup();
+    }
   }
 
   void handleOp(Connection client, MOSDOp op) {
@@ -162,8 +228,14 @@ final class WritePath {
     }
     try {
       switch (op.getOp()) {
-        case READ -> read(client, pg, op);
-        case LIST -> list(client, pg, op);
+        case READ -> {
+          flushGroup();
+          read(client, pg, op);
+        }
+        case LIST -> {
+          flushGroup();
+          list(client, pg, op);
+        }
         case WRITE_FULL, DELETE -> write(client, pg, op);
         default -> reply(client, op, ClientMessages.EINVAL, "unknown op", null);
       }
@@ -275,19 +347,31 @@ final class WritePath {
     for (LogEntry e : pg.machine().pgLog().entries()) {
       if (reqid.equals(e.reqid())) {
         log.info("pg {} e{} duplicate request {} already committed at {}", pg.pgid(), d.epoch(), reqid, e.version());
-        reply(client, op, 0, "", e.version());
+        // (the entry may still be in the pending group: answered once that is durable)
+        afterCommit(() -> reply(client, op, 0, "", e.version()),
+            () -> reply(client, op, ClientMessages.EIO, "the store failed", null));
         return;
       }
     }
     String coll = pg.pgid().toString();
-    Optional<StoredObject> current = d.store().read(coll, op.getOid());
     boolean delete = op.getOp() == MOSDOp.Op.DELETE;
-    if (delete && current.isEmpty()) {
-      reply(client, op, ClientMessages.ENOENT, "no such object " + op.getOid(), null);
+    // An earlier write of this drain is not in the store yet: its version is the prior one.
+    Pending p = pending.get(coll + "/" + op.getOid());
+    Eversion prior;
+    boolean exists;
+    if (p != null) {
+      exists = !p.deleted();
+      prior = exists ? p.version() : Eversion.ZERO;
+    } else {
+      Optional<StoredObject> current = d.store().read(coll, op.getOid());
+      exists = current.isPresent();
+      prior = current.map(o -> o.attrs().get(VERSION_ATTR))
+          .map(v -> Eversion.parse(new String(v, StandardCharsets.UTF_8))).orElse(Eversion.ZERO);
+    }
+    if (delete && !exists) {
+      afterCommit(() -> reply(client, op, ClientMessages.ENOENT, "no such object " + op.getOid(), null), null);
       return;
     }
-    Eversion prior = current.map(o -> o.attrs().get(VERSION_ATTR))
-        .map(v -> Eversion.parse(new String(v, StandardCharsets.UTF_8))).orElse(Eversion.ZERO);
     Eversion version = pg.machine().nextVersion();
     LogEntry entry = new LogEntry(delete ? LogOp.DELETE : LogOp.MODIFY, op.getOid(), version, prior, reqid,
         version.version(), false, 0);
@@ -295,8 +379,15 @@ final class WritePath {
     applyEntry(pg, entry, data);
     TreeSet<Integer> replicas = new TreeSet<>(pg.mapping().acting());
     replicas.remove(d.whoami());
+    Runnable failed = () -> {
+      InFlight gone = inFlightByReqid.remove(reqid);
+      if (gone != null) {
+        inFlight.values().remove(gone);
+      }
+      reply(client, op, ClientMessages.EIO, "the store failed", null);
+    };
     if (replicas.isEmpty()) {
-      reply(client, op, 0, "", version);
+      afterCommit(() -> reply(client, op, 0, "", version), failed);
       return;
     }
     long repTid = nextRepTid++;
@@ -310,9 +401,14 @@ final class WritePath {
       log.warn("pg {} e{} osd_debug_drop_repop: {} stays on this OSD only", pg.pgid(), d.epoch(), version);
       return;
     }
-    for (int r : replicas) {
-      d.sendToOsd(r, OsdMessages.MOSD_REPOP, rep);
-    }
+    // Replicas get the entry only once it is durable here (a crash must not leave them ahead of us).
+    afterCommit(() -> {
+      if (inFlight.get(repTid) == f) { // (not dropped by an interval change meanwhile)
+        for (int r : replicas) {
+          d.sendToOsd(r, OsdMessages.MOSD_REPOP, rep);
+        }
+      }
+    }, failed);
   }
 
   /**
@@ -332,7 +428,12 @@ final class WritePath {
       throw new StoreException("pg " + coll + " log did not take entry " + entry.version() + " (head "
           + pg.machine().pgLog().head() + ")");
     }
-    d.store().apply(t);
+    if (group != null) {
+      group.append(t);
+      pending.put(coll + "/" + entry.oid(), new Pending(entry.version(), entry.isDelete()));
+    } else {
+      d.store().apply(t);
+    }
   }
 
   /**
@@ -368,7 +469,7 @@ final class WritePath {
       boolean have = pg.machine().pgLog().entries().stream().anyMatch(e -> e.version().equals(entry.version())
           && java.util.Objects.equals(e.reqid(), entry.reqid()));
       if (have) {
-        replyRep(from, rep, 0);
+        afterCommit(() -> replyRep(from, rep, 0), () -> replyRep(from, rep, ClientMessages.EIO));
       } else {
         log.error("pg {} e{} replicated write {} from osd.{} is not after this log's head {}; dropped", pgid,
             d.epoch(), entry.version(), from, pg.machine().pgLog().head());
@@ -383,7 +484,7 @@ final class WritePath {
       replyRep(from, rep, ClientMessages.EIO);
       return;
     }
-    replyRep(from, rep, 0);
+    afterCommit(() -> replyRep(from, rep, 0), () -> replyRep(from, rep, ClientMessages.EIO));
   }
 
   /** Why a replicated write from {@code from}, sent at {@code epoch}, may not be applied here (null: it may). */
