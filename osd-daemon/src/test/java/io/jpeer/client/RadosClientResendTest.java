@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jpeer.core.types.PgId;
-import io.jpeer.map.OsdMap;
 import io.jpeer.net.EntityName;
 import io.jpeer.testing.MiniCluster;
 import java.nio.charset.StandardCharsets;
@@ -30,17 +29,10 @@ class RadosClientResendTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  static PgId onePgPool(MiniCluster c) throws Exception {
-    c.command("pool create", Map.of("pool", "rbd", "pg_num", "1", "size", "3", "min_size", "2"));
-    c.client().put("rbd", "warm", b("up"));
-    OsdMap m = c.map();
-    return m.objectToPg(m.poolByName("rbd").orElseThrow().id(), "warm");
-  }
-
   @Test
   void aWriteToAPrimaryThatDiedIsResentWhenTheMapSaysSo() throws Exception {
     try (MiniCluster c = MiniCluster.start(dir, 3)) {
-      PgId pg = onePgPool(c);
+      PgId pg = c.onePgPool();
       RadosClient rados = c.client();
       int primary = c.map().pgToUpActing(pg).actingPrimary();
       c.killOsd(primary);
@@ -70,7 +62,7 @@ class RadosClientResendTest {
     try (MiniCluster c = MiniCluster.start(dir, 3);
         RadosClient impatient = new RadosClient(new EntityName("client", 5), MiniCluster.FSID, c.mon().address(),
             Duration.ofSeconds(1))) {
-      PgId pg = onePgPool(c);
+      PgId pg = c.onePgPool();
       int primary = c.map().pgToUpActing(pg).actingPrimary();
       List<Integer> others = c.map().pgToUpActing(pg).acting().stream().filter(o -> o != primary).toList();
       others.forEach(c::killOsd);

@@ -49,14 +49,6 @@ class OsdWriteSemanticsTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** A one-PG pool of 3 copies, active (one write went through). */
-  static PgId onePgPool(MiniCluster c) throws Exception {
-    c.command("pool create", Map.of("pool", "rbd", "pg_num", "1", "size", "3", "min_size", "2"));
-    c.client().put("rbd", "warm", b("up"));
-    OsdMap m = c.map();
-    return m.objectToPg(m.poolByName("rbd").orElseThrow().id(), "warm");
-  }
-
   static PeeringMachine machine(MiniCluster c, int osd, PgId pg) {
     return c.osd(osd).machines().get(pg);
   }
@@ -74,7 +66,7 @@ class OsdWriteSemanticsTest {
   @Test
   void aResentWriteIsAnsweredOnlyOnceEveryReplicaHasItAndAppliedOnce() throws Exception {
     try (MiniCluster c = MiniCluster.start(dir, 3); RawPeer client = new RawPeer(new EntityName("client", 77))) {
-      PgId pg = onePgPool(c);
+      PgId pg = c.onePgPool();
       OsdMap map = c.map();
       UpActing ua = map.pgToUpActing(pg);
       int primary = ua.actingPrimary();
@@ -115,7 +107,7 @@ class OsdWriteSemanticsTest {
   @Test
   void aReplicaTakesWritesOnlyFromTheCurrentPrimaryOfTheCurrentInterval() throws Exception {
     try (MiniCluster c = MiniCluster.start(dir, 3)) {
-      PgId pg = onePgPool(c);
+      PgId pg = c.onePgPool();
       OsdMap map = c.map();
       UpActing ua = map.pgToUpActing(pg);
       int primary = ua.actingPrimary();
@@ -162,7 +154,7 @@ class OsdWriteSemanticsTest {
       return t;
     });
     try (MiniCluster c = MiniCluster.start(dir, 3)) {
-      PgId pg = onePgPool(c);
+      PgId pg = c.onePgPool();
       UpActing ua = c.map().pgToUpActing(pg);
       int primary = ua.actingPrimary();
       List<Integer> others = ua.acting().stream().filter(o -> o != primary).toList();
@@ -208,7 +200,7 @@ class OsdWriteSemanticsTest {
     });
     // No background recovery: only the ops waiting for m get it recovered (ahead of any queue).
     try (MiniCluster c = MiniCluster.start(dir, 3, Map.of("osd_debug_norecover", "true"))) {
-      PgId pg = onePgPool(c);
+      PgId pg = c.onePgPool();
       RadosClient rados = c.client();
       rados.put("rbd", "m", b("v1"));
       int primary = c.map().pgToUpActing(pg).actingPrimary();

@@ -128,6 +128,14 @@ public final class MiniCluster implements AutoCloseable {
     return rados;
   }
 
+  /** Creates pool rbd with one PG of 3 copies (min_size 2) and writes one object: the PG is active. */
+  public io.jpeer.core.types.PgId onePgPool() throws Exception {
+    command("pool create", Map.of("pool", "rbd", "pg_num", "1", "size", "3", "min_size", "2"));
+    client().put("rbd", "warm", "up".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    OsdMap m = map();
+    return m.objectToPg(m.poolByName("rbd").orElseThrow().id(), "warm");
+  }
+
   public CommandReply command(String prefix, Map<String, String> args) throws Exception {
     return admin.command(prefix, args).get(10, TimeUnit.SECONDS);
   }
