@@ -207,6 +207,14 @@ final class WritePath {
           + " at e" + d.epoch(), null);
       return;
     }
+    long samePrimarySince = pg.machine().info().history().samePrimarySince();
+    if (opEpoch < samePrimarySince) {
+      // Sent before this OSD became the primary (Ceph's can_discard_op): a stale attempt, say one
+      // queued while we were down; the client has resent it on the map that made us primary.
+      log.debug("pg {} e{} dropping {} tid {} from {}: sent at e{}, before same_primary_since {}", pgid, d.epoch(),
+          op.getOp(), op.getTid(), op.getClient(), opEpoch, samePrimarySince);
+      return;
+    }
     if (op.getOp() != MOSDOp.Op.LIST && !op.getOid().isEmpty()
         && io.jpeer.core.types.ObjectNames.invalidReason(op.getOid()) != null) {
       reply(client, op, ClientMessages.EINVAL, "bad object name: "
