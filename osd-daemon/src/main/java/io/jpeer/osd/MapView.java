@@ -40,6 +40,11 @@ record MapView(OsdMap map) implements OsdMapView {
   }
 
   @Override
+  public boolean poolExists(PgId pg) {
+    return map.pgExists(pg);
+  }
+
+  @Override
   public int poolSize(PgId pg) {
     return map.pool(pg.pool()).map(Pool::size).orElse(0);
   }

@@ -509,7 +509,7 @@ public final class OsdDaemon implements AutoCloseable {
         past = loaded.get().pastIntervals();
       } else {
         // New here: its history and past intervals from the maps since its pool was created.
-        MapHistory.Initial ini = mapHistory.build(pg, view.map());
+        io.jpeer.core.interval.InitialHistory ini = mapHistory.build(pg, view.map());
         info = PgInfo.created(pg, ini.created());
         info = info.withHistory(info.history().withSameSince(ini.sameUpSince(), ini.sameIntervalSince(),
             ini.samePrimarySince()));

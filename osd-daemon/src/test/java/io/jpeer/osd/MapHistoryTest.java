@@ -41,7 +41,7 @@ class MapHistoryTest {
     h.add(map(4, Set.of(victim), 3)); // a replica goes down: a new interval
     h.add(map(5, Set.of(victim), 5));
     OsdMap now = map(6, Set.of(), 5); // back up
-    MapHistory.Initial ini = h.build(PG, now);
+    io.jpeer.core.interval.InitialHistory ini = h.build(PG, now);
     assertEquals(2, ini.created());
     assertEquals(6, ini.sameIntervalSince());
     assertEquals(6, ini.sameUpSince());
@@ -61,12 +61,12 @@ class MapHistoryTest {
   void withoutHistoryOrForANewPoolThePgStartsNow() {
     MapHistory h = new MapHistory(100);
     OsdMap now = map(7, Set.of(), 6);
-    MapHistory.Initial ini = h.build(PG, now);
+    io.jpeer.core.interval.InitialHistory ini = h.build(PG, now);
     assertEquals(7, ini.created());
     assertEquals(7, ini.sameIntervalSince());
     assertTrue(ini.pastIntervals().isEmpty());
     h.add(map(1, Set.of(), 1)); // the pool does not exist yet at e1
-    MapHistory.Initial fresh = h.build(PG, map(2, Set.of(), 1));
+    io.jpeer.core.interval.InitialHistory fresh = h.build(PG, map(2, Set.of(), 1));
     assertEquals(2, fresh.created());
     assertTrue(fresh.pastIntervals().isEmpty());
   }
@@ -76,7 +76,7 @@ class MapHistoryTest {
     MapHistory h = new MapHistory(100);
     h.add(map(2, Set.of(), 2));
     h.add(map(5, Set.of(), 5)); // 3 and 4 unknown
-    MapHistory.Initial ini = h.build(PG, map(6, Set.of(), 5));
+    io.jpeer.core.interval.InitialHistory ini = h.build(PG, map(6, Set.of(), 5));
     assertEquals(5, ini.created());
   }
 }
