@@ -352,14 +352,14 @@ final class WritePath {
       original.requesters.add(requester);
       return;
     }
-    for (LogEntry e : pg.machine().pgLog().entries()) {
-      if (reqid.equals(e.reqid())) {
-        log.info("pg {} e{} duplicate request {} already committed at {}", pg.pgid(), d.epoch(), reqid, e.version());
-        // (the entry may still be in the pending group: answered once that is durable)
-        afterCommit(() -> reply(client, op, 0, "", e.version()),
-            () -> reply(client, op, ClientMessages.EIO, "the store failed", null));
-        return;
-      }
+    LogEntry logged = pg.machine().pgLog().findByReqid(reqid);
+    if (logged != null) {
+      log.info("pg {} e{} duplicate request {} already committed at {}", pg.pgid(), d.epoch(), reqid,
+          logged.version());
+      // (the entry may still be in the pending group: answered once that is durable)
+      afterCommit(() -> reply(client, op, 0, "", logged.version()),
+          () -> reply(client, op, ClientMessages.EIO, "the store failed", null));
+      return;
     }
     String coll = pg.pgid().toString();
     boolean delete = op.getOp() == MOSDOp.Op.DELETE;
@@ -474,8 +474,7 @@ final class WritePath {
     }
     if (!entry.version().isAfter(pg.machine().pgLog().head())) {
       // Already here (a resent repop) when the log holds this very entry; otherwise out of order.
-      boolean have = pg.machine().pgLog().entries().stream().anyMatch(e -> e.version().equals(entry.version())
-          && java.util.Objects.equals(e.reqid(), entry.reqid()));
+      boolean have = holds(pg.machine().pgLog(), entry);
       if (have) {
         afterCommit(() -> replyRep(from, rep, 0), () -> replyRep(from, rep, ClientMessages.EIO));
       } else {
@@ -493,6 +492,15 @@ final class WritePath {
       return;
     }
     afterCommit(() -> replyRep(from, rep, 0), () -> replyRep(from, rep, ClientMessages.EIO));
+  }
+
+  /** Whether the log holds this very entry (same version and request). */
+  private static boolean holds(io.jpeer.core.types.PgLog log, LogEntry entry) {
+    if (entry.reqid() != null) {
+      LogEntry same = log.findByReqid(entry.reqid());
+      return same != null && same.version().equals(entry.version());
+    }
+    return log.entries().stream().anyMatch(e -> e.version().equals(entry.version()) && e.reqid() == null);
   }
 
   /** Why a replicated write from {@code from}, sent at {@code epoch}, may not be applied here (null: it may). */

@@ -1599,11 +1599,7 @@ public final class PeeringMachine {
       log.error("pg {} e{} refusing log entry {}: not after head {}", pgid, epoch(), e.version(), pgLog.head());
       return;
     }
-    PgLog.Builder b = pgLog.toBuilder();
-    b.append(e);
-    b.setHead(e.version());
-    b.setCanRollbackTo(e.version());
-    pgLog = b.build();
+    pgLog = pgLog.appended(e, e.version());
     long objects = info.stats().numObjects();
     if (e.isUpdate() && e.priorVersion().isZero()) {
       objects++;

@@ -1,16 +1,24 @@
 package io.jpeer.core.types;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.TreeMap;
 
 /**
  * Ceph's pg_log_t with its object index (IndexedLog): entries oldest first covering
  * {@code (tail, head]}, and for each object its newest non-error entry. Immutable; algorithms work
  * on a {@link Builder}.
+ *
+ * <p>A client write appends one entry and the clean PG trims one: both must cost O(1), not a copy
+ * of the log. So logs are windows {@code [start, end)} on an append-only array shared by the logs
+ * derived from one another; appending to the newest window fills the next free slot in place
+ * (older windows never see it), trimming moves {@code start}. Slots inside a window never change.
  */
 public final class PgLog {
   public static final PgLog EMPTY = new PgLog(Eversion.ZERO, Eversion.ZERO, Eversion.ZERO, List.of());
@@ -18,21 +26,24 @@ public final class PgLog {
   private final Eversion tail;
   private final Eversion head;
   private final Eversion canRollbackTo;
+  private final Backing backing;
+  private final int start;
+  private final int end;
   private final List<LogEntry> entries;
   private Map<String, LogEntry> objects; // built lazily: many logs are only passed along
 
   public PgLog(Eversion tail, Eversion head, Eversion canRollbackTo, List<LogEntry> entries) {
-    this.tail = tail;
-    this.head = head;
-    this.canRollbackTo = canRollbackTo;
-    this.entries = List.copyOf(entries);
+    this(tail, head, canRollbackTo, Backing.of(entries), 0, entries.size());
   }
 
-  private PgLog(Eversion tail, Eversion head, Eversion crt, List<LogEntry> unmodifiable, boolean trusted) {
+  private PgLog(Eversion tail, Eversion head, Eversion crt, Backing backing, int start, int end) {
     this.tail = tail;
     this.head = head;
     this.canRollbackTo = crt;
-    this.entries = unmodifiable;
+    this.backing = backing;
+    this.start = start;
+    this.end = end;
+    this.entries = new Window(backing.slots(), start, end);
   }
 
   /** A log of entries whose head is the newest entry (or the tail when empty). */
@@ -88,14 +99,60 @@ public final class PgLog {
       i--;
     }
     Eversion newTail = i > 0 ? entries.get(i - 1).version() : tail;
-    return new PgLog(Eversion.max(newTail, tail), head, canRollbackTo, entries.subList(i, entries.size()));
+    return new PgLog(Eversion.max(newTail, tail), head, canRollbackTo, backing, start + i, end);
   }
 
   /** The newest {@code n} entries (Ceph's copy_up_to): tail is the version just before them. */
   public PgLog copyUpTo(int n) {
     int from = Math.max(0, entries.size() - n);
     Eversion newTail = from > 0 ? entries.get(from - 1).version() : tail;
-    return new PgLog(newTail, head, canRollbackTo, entries.subList(from, entries.size()));
+    return new PgLog(newTail, head, canRollbackTo, backing, start + from, end);
+  }
+
+  /**
+   * This log with {@code e} (newer than every entry) appended as the new head: O(1) amortized,
+   * the way a write extends the log.
+   */
+  public PgLog appended(LogEntry e, Eversion newCanRollbackTo) {
+    if (!e.version().isAfter(head)) {
+      throw new IllegalArgumentException("entry " + e.version() + " is not after head " + head);
+    }
+    if (backing.appendAt(end, e)) {
+      return new PgLog(tail, e.version(), newCanRollbackTo, backing, start, end + 1);
+    }
+    return new PgLog(tail, e.version(), newCanRollbackTo, Backing.grownFrom(entries, e), 0, entries.size() + 1);
+  }
+
+  /**
+   * This log without its entries at or below {@code v} (Ceph's trim): the tail becomes {@code v}
+   * (at most the head); O(entries trimmed).
+   */
+  public PgLog trimmedTo(Eversion v) {
+    int n = 0;
+    while (n < entries.size() && entries.get(n).version().atMost(v)) {
+      n++;
+    }
+    Eversion newTail = Eversion.max(tail, head.isAfter(v) ? v : head);
+    return new PgLog(newTail, head, canRollbackTo, backing, start + n, end);
+  }
+
+  /** The entry of a client request (Ceph's caller_ops), or null: how resent ops are recognised. */
+  public LogEntry findByReqid(ReqId reqid) {
+    int at = backing.positionOf(reqid);
+    if (at < start) {
+      return null; // never used, or only in entries trimmed away
+    }
+    // At or past the end: a newer log on the same backing used it again; this one may hold an older use.
+    return at < end ? entries.get(at - start) : scanForReqid(reqid);
+  }
+
+  private LogEntry scanForReqid(ReqId reqid) {
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      if (reqid.equals(entries.get(i).reqid())) {
+        return entries.get(i);
+      }
+    }
+    return null;
   }
 
   public Builder toBuilder() {
@@ -223,7 +280,95 @@ public final class PgLog {
     }
 
     public PgLog build() {
-      return new PgLog(tail, head, canRollbackTo, Collections.unmodifiableList(new ArrayList<>(entries)), true);
+      return new PgLog(tail, head, canRollbackTo, entries);
+    }
+  }
+
+  /** An unmodifiable view of slots {@code [from, to)}, which nobody writes again. */
+  private static final class Window extends AbstractList<LogEntry> implements RandomAccess {
+    private final LogEntry[] slots;
+    private final int from;
+    private final int size;
+
+    Window(LogEntry[] slots, int from, int to) {
+      this.slots = slots;
+      this.from = from;
+      this.size = to - from;
+    }
+
+    @Override
+    public LogEntry get(int i) {
+      if (i < 0 || i >= size) {
+        throw new IndexOutOfBoundsException("index " + i + ", size " + size);
+      }
+      return slots[from + i];
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+  }
+
+  /** The append-only array behind a family of logs, with the reqid index built on first use. */
+  private static final class Backing {
+    private final LogEntry[] slots;
+    private int used;
+    private Map<ReqId, Integer> byReqid;
+
+    private Backing(LogEntry[] slots, int used) {
+      this.slots = slots;
+      this.used = used;
+    }
+
+    static Backing of(List<LogEntry> entries) {
+      LogEntry[] a = entries.toArray(new LogEntry[0]);
+      for (LogEntry e : a) {
+        if (e == null) {
+          throw new NullPointerException("null log entry");
+        }
+      }
+      return new Backing(a, a.length);
+    }
+
+    LogEntry[] slots() {
+      return slots;
+    }
+
+    /** A backing with room to grow, holding {@code window} and then {@code e}. */
+    static Backing grownFrom(List<LogEntry> window, LogEntry e) {
+      LogEntry[] a = new LogEntry[Math.max(16, window.size() * 2)];
+      for (int i = 0; i < window.size(); i++) {
+        a[i] = window.get(i);
+      }
+      a[window.size()] = e;
+      return new Backing(a, window.size() + 1);
+    }
+
+    /** Puts {@code e} in slot {@code at} if that is the next free one; false: the caller copies. */
+    synchronized boolean appendAt(int at, LogEntry e) {
+      if (at != used || used == slots.length) {
+        return false;
+      }
+      slots[used] = e;
+      if (byReqid != null && e.reqid() != null) {
+        byReqid.put(e.reqid(), used);
+      }
+      used++;
+      return true;
+    }
+
+    synchronized int positionOf(ReqId reqid) {
+      if (byReqid == null) {
+        byReqid = new HashMap<>(Math.max(16, used * 2));
+        for (int i = 0; i < used; i++) {
+          if (slots[i].reqid() != null) {
+            byReqid.put(slots[i].reqid(), i);
+          }
+        }
+      }
+      Integer at = byReqid.get(reqid);
+      return at == null ? -1 : at;
     }
   }
 }
