@@ -53,6 +53,10 @@ final class BenchCommand extends ObjectCommands.ObjectCommand {
       description = "ops in flight at once (default ${DEFAULT-VALUE})")
   int threads;
 
+  @Option(names = "--max-objects", paramLabel = "N", defaultValue = "0",
+      description = "write: stop after N objects, or SECONDS, whichever comes first (0: no limit)")
+  int maxObjects;
+
   @Option(names = "--no-cleanup", description = "write: keep the objects (and the run's metadata) for seq/rand")
   boolean noCleanup;
 
@@ -132,6 +136,9 @@ final class BenchCommand extends ObjectCommands.ObjectCommand {
     if (blockSize <= 0) {
       throw new IOException("-b BYTES must be at least 1, not " + blockSize);
     }
+    if (maxObjects < 0) {
+      throw new IOException("--max-objects N must be 0 (no limit) or more, not " + maxObjects);
+    }
     Osdctl root = (Osdctl) spec.root().userObject();
     if (!root.format().equals("plain")) {
       throw new IOException("only plain output (rados bench's), not " + root.format());
@@ -153,13 +160,20 @@ final class BenchCommand extends ObjectCommands.ObjectCommand {
     String prefix = prefix();
     out.println("hints = 1");
     out.println("Maintaining " + threads + " concurrent writes of " + blockSize + " bytes to objects of size "
-        + blockSize + " for up to " + seconds + " seconds or 0 objects");
+        + blockSize + " for up to " + seconds + " seconds or " + maxObjects + " objects");
     out.println("Object prefix: " + prefix);
     AtomicInteger next = new AtomicInteger();
     BenchStats stats = new BenchStats(blockSize, threads);
     long stop = stats.startNanos() + TimeUnit.SECONDS.toNanos(seconds);
     // Object numbers are handed out in order while time remains, so a finished run wrote exactly 0..N-1.
-    run(out, stats, () -> System.nanoTime() < stop ? next.getAndIncrement() : -1,
+    int limit = maxObjects == 0 ? Integer.MAX_VALUE : maxObjects;
+    run(out, stats, () -> {
+      if (System.nanoTime() >= stop) {
+        return -1;
+      }
+      int i = next.getAndIncrement();
+      return i < limit ? i : -1;
+    },
         i -> rados.put(pool, objectName(prefix, i), contents(i, blockSize)));
     stats.summary(out, true);
     int written = stats.finished();

@@ -650,8 +650,8 @@ public final class OsdDaemon implements AutoCloseable {
       if (now.size() > old.size() || !now.head().equals(old.head())) {
         PgStateStore.appendEntries(t, coll, now, now.entries().subList(old.size(), now.size()));
       }
-      if (!p.missing().equals(pg.persistedMissing)) {
-        PgStateStore.putMissing(t, coll, p.missing());
+      if (p.missing() != pg.persistedMissing && !p.missing().equals(pg.persistedMissing)) {
+        PgStateStore.updateMissing(t, coll, pg.persistedMissing, p.missing());
       }
     } else {
       PgStateStore.putAll(t, coll, p.info(), now, p.missing());

@@ -79,11 +79,40 @@ public final class PgStateStore {
   /** Replaces the stored missing set. */
   public static void putMissing(Transaction t, String coll, PgMissing missing) {
     t.omapRemoveRange(coll, MISSING_PREFIX, MISSING_END);
+    putMissingFlags(t, coll, missing);
+    missing.items().forEach((oid, it) -> putMissingItem(t, coll, oid, it));
+  }
+
+  /**
+   * Stores only how {@code now} differs from the stored {@code was}: recovery shrinks the set one
+   * object at a time, and rewriting all of it each time would make recovering n objects O(n^2).
+   */
+  public static void updateMissing(Transaction t, String coll, PgMissing was, PgMissing now) {
+    if (was == null || was.mayIncludeDeletes() != now.mayIncludeDeletes()) {
+      putMissing(t, coll, now);
+      return;
+    }
+    for (String oid : was.items().keySet()) {
+      if (!now.isMissing(oid)) {
+        t.omapRemove(coll, MISSING_PREFIX + oid);
+      }
+    }
+    now.items().forEach((oid, it) -> {
+      if (!it.equals(was.get(oid))) {
+        putMissingItem(t, coll, oid, it);
+      }
+    });
+  }
+
+  private static void putMissingFlags(Transaction t, String coll, PgMissing missing) {
     t.omapSet(coll, MISSING_FLAGS, PgMissingProto.newBuilder().setMayIncludeDeletes(missing.mayIncludeDeletes())
         .build().toByteArray());
-    missing.items().forEach((oid, it) -> t.omapSet(coll, MISSING_PREFIX + oid, MissingItemProto.newBuilder()
-        .setOid(oid).setNeed(CoreCodec.eversion(it.need())).setHave(CoreCodec.eversion(it.have()))
-        .setIsDelete(it.isDelete()).build().toByteArray()));
+  }
+
+  private static void putMissingItem(Transaction t, String coll, String oid, PgMissing.Item it) {
+    t.omapSet(coll, MISSING_PREFIX + oid, MissingItemProto.newBuilder().setOid(oid)
+        .setNeed(CoreCodec.eversion(it.need())).setHave(CoreCodec.eversion(it.have())).setIsDelete(it.isDelete())
+        .build().toByteArray());
   }
 
   public static void putPastIntervals(Transaction t, String coll, PastIntervals pi) {

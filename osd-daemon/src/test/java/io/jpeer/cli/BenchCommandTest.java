@@ -116,6 +116,14 @@ class BenchCommandTest {
   }
 
   @Test
+  void maxObjectsStopsTheWriteRunAtExactlyThatCount() throws Exception {
+    InProcessOsdctl.Result w = osdctl("bench", "rbd", "60", "write", "-b", "64", "-t", "4", "--max-objects", "25");
+    assertThat(w.status()).as(w.err()).isZero();
+    assertThat(field(w.out(), "Total writes made:")).isEqualTo(25);
+    assertThat(w.out()).contains("for up to 60 seconds or 25 objects").contains("Removed 25 objects");
+  }
+
+  @Test
   void badInputIsOneLine() throws Exception {
     assertThat(cluster.command("pool create", Map.of("pool", "empty", "pg_num", "2", "size", "3", "min_size", "2"))
         .ok()).isTrue();
@@ -126,6 +134,7 @@ class BenchCommandTest {
     for (String[][] c : new String[][][] {
         {{"bench", "rbd", "x", "write"}, {"2"}}, {{"bench", "rbd", "2", "scan"}, {"2"}},
         {{"bench", "rbd", "2", "write", "-t", "0"}, {"2"}}, {{"bench", "rbd"}, {"2"}},
+        {{"bench", "rbd", "2", "write", "--max-objects", "-1"}, {"2"}},
         {{"bench", "nopool", "2", "write"}, {"1"}}}) {
       InProcessOsdctl.Result r = osdctl(c[0]);
       List<String> err = OsdctlClusterTest.withoutLogLines(r.err());

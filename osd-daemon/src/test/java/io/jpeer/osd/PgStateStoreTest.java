@@ -49,6 +49,31 @@ class PgStateStoreTest {
   }
 
   @Test
+  void missingSetUpdatesStoreOnlyTheDifferenceAndLoadTheSameSet() throws Exception {
+    MemStore store = new MemStore();
+    PgInfo info = PgInfo.created(new PgId(1, 2), 3);
+    PgMissing.Item item = new PgMissing.Item(v("3'2"), Eversion.ZERO, false);
+    PgMissing was = PgMissing.of(true, Map.of("a", item, "b", item, "c", item));
+    Transaction t = new Transaction().createCollection("1.2");
+    PgStateStore.putAll(t, "1.2", info, PgLog.EMPTY, was);
+    store.apply(t);
+    // b recovered, c needs a newer version, d is new
+    PgMissing now = PgMissing.of(true, Map.of("a", item, "c", new PgMissing.Item(v("3'5"), v("3'2"), false),
+        "d", new PgMissing.Item(v("3'6"), Eversion.ZERO, true)));
+    Transaction delta = new Transaction();
+    PgStateStore.updateMissing(delta, "1.2", was, now);
+    assertThat(delta.ops()).hasSize(3); // remove b, set c, set d: a untouched
+    store.apply(delta);
+    assertThat(PgStateStore.load(store, "1.2").orElseThrow().missing()).isEqualTo(now);
+    // the flags changing rewrites the whole set
+    PgMissing flags = PgMissing.of(false, Map.of("a", item));
+    Transaction all = new Transaction();
+    PgStateStore.updateMissing(all, "1.2", now, flags);
+    store.apply(all);
+    assertThat(PgStateStore.load(store, "1.2").orElseThrow().missing()).isEqualTo(flags);
+  }
+
+  @Test
   void absentStateAndCorruptState() throws Exception {
     MemStore store = new MemStore();
     assertThat(PgStateStore.load(store, "1.0")).isEmpty();
