@@ -3,7 +3,8 @@
 # 32), one OSD stopped, OBJECTS objects of BYTES (defaults 10,000 of 4 KiB) written while it is
 # down, then the OSD restarted. Prints a table: objects to recover (the primaries' peer_missing
 # sums as logged when recovery was queued), time from the restart to the OSD being up, from up
-# to the last PG recovered, and the recovery rate in objects/s.
+# to the last PG recovered, and the recovery rate in objects/s. MAX_ACTIVE sets
+# osd_recovery_max_active.
 #
 # Like peering.sh, nothing polls the cluster while it recovers: the times come from the daemons'
 # logs (the monitor's boot line, each primary's "recovery done"), read once everything is clean.
@@ -35,7 +36,9 @@ wait_all_clean() {
   done
 }
 
-"$CLUSTER" --dir "$DIR" up -n 3 --pgs "$PGS" --objectstore rocksdb >/dev/null
+CLUSTER_OPTS=()
+[ -z "${MAX_ACTIVE:-}" ] || CLUSTER_OPTS+=(-o "osd_recovery_max_active = $MAX_ACTIVE")
+"$CLUSTER" --dir "$DIR" up -n 3 --pgs "$PGS" --objectstore rocksdb "${CLUSTER_OPTS[@]}" >/dev/null
 wait_all_clean
 "$CLUSTER" --dir "$DIR" stop osd.1 >/dev/null
 T_WRITE=$(now_ms)

@@ -57,8 +57,8 @@ public final class Options {
       Options::bool, "testing only: PGs stay in recovery_wait (Ceph's norecover flag); ops on missing objects still recover them");
   public static final ConfigOption<Integer> OSD_WARMUP_PGS = add("osd_warmup_pgs", "400",
       s -> intIn(s, 0, 100_000), "simulated PGs peered before boot to warm the JIT (0: none)");
-  public static final ConfigOption<Integer> OSD_RECOVERY_MAX_ACTIVE = add("osd_recovery_max_active", "3",
-      s -> intIn(s, 1, 1000), "recovery ops in flight per OSD");
+  public static final ConfigOption<Integer> OSD_RECOVERY_MAX_ACTIVE = add("osd_recovery_max_active", "10",
+      s -> intIn(s, 1, 1000), "recovery ops in flight per OSD (Ceph's osd_recovery_max_active_ssd default)");
   public static final ConfigOption<Integer> OSD_MIN_PG_LOG_ENTRIES = add("osd_min_pg_log_entries", "250",
       s -> intIn(s, 1, 10_000_000), "log entries a PG keeps at least");
   public static final ConfigOption<Integer> OSD_MAX_PG_LOG_ENTRIES = add("osd_max_pg_log_entries", "10000",

@@ -88,6 +88,10 @@ public final class OsdDaemon implements AutoCloseable {
   // store batch and the messages wait for it: one RocksDB write instead of one per PG.
   private Transaction batch;
   private final List<PeeringMessage> batchSends = new ArrayList<>();
+  /** Peering messages of an event whose state joined the write group (RecoveryDaemon.applyGrouped). */
+  private List<PeeringMessage> groupSends;
+  /** PGs whose held ops are retried once such an event's transaction has joined the group. */
+  private java.util.Set<Pg> groupRetry;
   private final java.util.LinkedHashSet<Pg> retryAfterBatch = new java.util.LinkedHashSet<>();
   private final java.util.concurrent.ConcurrentLinkedQueue<PeeringMessage> inbound =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -467,7 +471,7 @@ public final class OsdDaemon implements AutoCloseable {
     boolean stored = true;
     if (!t.isEmpty()) {
       try {
-        store.apply(t);
+        applyNow(t);
       } catch (StoreException e) {
         stored = false;
         log.error("osd.{} e{} could not store the PGs' peering state: {}", whoami, map == null ? 0 : map.epoch(),
@@ -526,7 +530,7 @@ public final class OsdDaemon implements AutoCloseable {
       if (batch != null) {
         batch.append(t);
       } else {
-        store.apply(t);
+        applyNow(t);
       }
     } catch (StoreException ex) {
       log.error("pg {} e{} cannot load or create its stored state: {}", pg, e, ex.getMessage());
@@ -623,6 +627,8 @@ public final class OsdDaemon implements AutoCloseable {
       // an older state of the PG still waiting in the batch, so it goes after the batch.
       if (batch != null) {
         retryAfterBatch.add(pg);
+      } else if (groupRetry != null) {
+        groupRetry.add(pg); // once the event's transaction is in the write group
       } else {
         writes.retry(pg);
       }
@@ -665,7 +671,7 @@ public final class OsdDaemon implements AutoCloseable {
     }
     if (into == null) {
       try {
-        store.apply(t);
+        applyNow(t);
       } catch (StoreException e) {
         log.error("pg {} e{} could not persist its state: {}", pg.pgid(), map.epoch(), e.getMessage());
       }
@@ -681,9 +687,18 @@ public final class OsdDaemon implements AutoCloseable {
     }
   }
 
+  /**
+   * Stores {@code t} now. Writes grouped for one sync but not yet stored go first: a PG's state
+   * stored here may describe log entries that are still in that group.
+   */
+  private void applyNow(Transaction t) throws StoreException {
+    writes.flushGroup();
+    store.apply(t);
+  }
+
   private void applyOrLog(Pg pg, Transaction t) {
     try {
-      store.apply(t);
+      applyNow(t);
     } catch (StoreException e) {
       log.error("pg {} e{} could not persist its state: {}", pg.pgid(), map.epoch(), e.getMessage());
     }
@@ -692,6 +707,8 @@ public final class OsdDaemon implements AutoCloseable {
   private void sendPeering(PeeringMessage m) {
     if (batch != null) {
       batchSends.add(m); // after the batch that holds the state it describes is stored
+    } else if (groupSends != null) {
+      groupSends.add(m); // after the write group that holds it is durable
     } else {
       sendPeeringNow(m);
     }
@@ -989,6 +1006,7 @@ public final class OsdDaemon implements AutoCloseable {
 
     @Override
     public ObjectStore store() {
+      writes.flushGroup(); // what recovery reads must include what this drain recovered so far
       return store;
     }
 
@@ -998,6 +1016,35 @@ public final class OsdDaemon implements AutoCloseable {
       if (pg != null) {
         OsdDaemon.this.feed(pg, ev);
       }
+    }
+
+    @Override
+    public void applyGrouped(PgId pgid, PeeringEvent ev, Transaction t, Runnable stored, Runnable failed) {
+      Pg pg = pgs.get(pgid);
+      if (pg == null) {
+        failed.run();
+        return;
+      }
+      if (!writes.grouping()) {
+        (applyWithEvent(pgid, ev, t) ? stored : failed).run();
+        return;
+      }
+      List<PeeringMessage> sends = new ArrayList<>();
+      java.util.Set<Pg> retry = new java.util.LinkedHashSet<>();
+      groupSends = sends;
+      groupRetry = retry;
+      try {
+        OsdDaemon.this.feed(pg, ev, t);
+      } finally {
+        groupSends = null;
+        groupRetry = null;
+      }
+      writes.addToGroup(t, () -> {
+        sends.forEach(OsdDaemon.this::sendPeeringNow);
+        stored.run();
+      }, failed);
+      // (a held read then flushes the group, so it sees the object)
+      retry.forEach(writes::retry);
     }
 
     @Override
@@ -1068,7 +1115,8 @@ public final class OsdDaemon implements AutoCloseable {
         }
         try {
           io.jpeer.osd.recovery.RecoveryMessage m = io.jpeer.osd.recovery.RecoveryMessage.decode(msg.body());
-          onThread(() -> recovery.handle((int) from.peer().id(), m));
+          // Drained with the ops: the objects pushed to a replica together are stored with one sync.
+          queueOp(() -> recovery.handle((int) from.peer().id(), m));
         } catch (WireException e) {
           log.warn("osd.{} bad recovery message from {}: {}", whoami, from.peer(), e.getMessage());
         }

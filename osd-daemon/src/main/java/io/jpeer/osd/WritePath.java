@@ -162,8 +162,47 @@ final class WritePath {
     }
   }
 
-  /** Reads must see every write acknowledged before them: the pending group is stored first. */
-  private void flushGroup() {
+  /** Whether writes are being grouped (inside a drain). */
+  boolean grouping() {
+    return group != null;
+  }
+
+  /**
+   * Adds another writer's transaction (a pushed object and its PG's state) to the group; {@code ok}
+   * or {@code failed} runs once the group is stored. Outside a group it is stored at once.
+   */
+  void addToGroup(Transaction t, Runnable ok, Runnable failed) {
+    if (group == null) {
+      try {
+        d.store().apply(t);
+      } catch (StoreException e) {
+        log.error("osd.{} e{} could not store a transaction: {}", d.whoami(), d.epoch(), e.getMessage());
+        failed.run();
+        return;
+      }
+      ok.run();
+      return;
+    }
+    group.append(t);
+    for (Transaction.Op op : t.ops()) {
+      // A write later in this drain must see these objects as they will be, not as stored.
+      if (op instanceof Transaction.Op.Write w) {
+        byte[] v = w.attrs().get(VERSION_ATTR);
+        if (v != null) {
+          pending.put(w.coll() + "/" + w.name(), new Pending(Eversion.parse(new String(v, StandardCharsets.UTF_8)), false));
+        }
+      } else if (op instanceof Transaction.Op.Remove r) {
+        pending.put(r.coll() + "/" + r.name(), new Pending(Eversion.ZERO, true));
+      }
+    }
+    afterGroup.add(new AfterCommit(ok, failed));
+  }
+
+  /**
+   * Stores what the group holds so far (reads, and direct writes of a PG's state, must not get
+   * ahead of it) and goes on grouping what follows.
+   */
+  void flushGroup() {
     if (group != null) {
       commitGroup();
       beginGroup();

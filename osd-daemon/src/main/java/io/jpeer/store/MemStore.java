@@ -90,11 +90,14 @@ final class StoreChecks {
   private StoreChecks() {}
 
   static void validate(Transaction t, Set<String> existing) throws StoreException {
-    Set<String> colls = new HashSet<>(existing);
+    // Copied only by a transaction that creates or removes collections (most do neither).
+    Set<String> colls = existing;
     for (Transaction.Op op : t.ops()) {
       if (op instanceof Transaction.Op.CreateCollection c) {
+        colls = colls == existing ? new HashSet<>(existing) : colls;
         colls.add(checkName(c.coll()));
       } else if (op instanceof Transaction.Op.RemoveCollection c) {
+        colls = colls == existing ? new HashSet<>(existing) : colls;
         colls.remove(c.coll());
       } else if (op instanceof Transaction.Op.Write w) {
         need(colls, w.coll(), "write " + checkName(w.name()));

@@ -41,11 +41,14 @@ public final class RocksDbStore implements ObjectStore {
   private final WriteOptions asyncWrites = new WriteOptions().setSync(false);
 
   private final boolean readOnly;
+  /** The collections, read once at opening and kept with every write: each apply checks them. */
+  private final java.util.Set<String> collections = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private RocksDbStore(Path dir, RocksDB db, boolean readOnly) {
     this.dir = dir;
     this.db = db;
     this.readOnly = readOnly;
+    collections.addAll(scanCollections());
   }
 
   /** Whether {@code dir} holds a RocksDB database (its CURRENT file names the manifest). */
@@ -126,7 +129,7 @@ public final class RocksDbStore implements ObjectStore {
     if (readOnly) {
       throw new StoreException("store " + dir + " is open read-only");
     }
-    StoreChecks.validate(t, new java.util.HashSet<>(listCollections()));
+    StoreChecks.validate(t, collections);
     try (WriteBatch b = new WriteBatch()) {
       for (Transaction.Op op : t.ops()) {
         if (op instanceof Transaction.Op.CreateCollection c) {
@@ -148,6 +151,13 @@ public final class RocksDbStore implements ObjectStore {
         }
       }
       db.write(t.sync() ? syncWrites : asyncWrites, b);
+      for (Transaction.Op op : t.ops()) {
+        if (op instanceof Transaction.Op.CreateCollection c) {
+          collections.add(c.coll());
+        } else if (op instanceof Transaction.Op.RemoveCollection c) {
+          collections.remove(c.coll());
+        }
+      }
     } catch (RocksDBException e) {
       throw new StoreException("store " + dir + ": write failed: " + e.getMessage());
     }
@@ -224,6 +234,12 @@ public final class RocksDbStore implements ObjectStore {
 
   @Override
   public List<String> listCollections() {
+    List<String> out = new ArrayList<>(collections);
+    out.sort(null);
+    return out;
+  }
+
+  private List<String> scanCollections() {
     List<String> out = new ArrayList<>();
     try (RocksIterator it = db.newIterator()) {
       for (it.seek(new byte[] {'C'}); it.isValid() && it.key().length > 0 && it.key()[0] == 'C'; it.next()) {
@@ -234,12 +250,8 @@ public final class RocksDbStore implements ObjectStore {
   }
 
   @Override
-  public boolean collectionExists(String coll) throws StoreException {
-    try {
-      return db.get(key('C', coll, null)) != null;
-    } catch (RocksDBException e) {
-      throw new StoreException("store " + dir + ": read failed: " + e.getMessage());
-    }
+  public boolean collectionExists(String coll) {
+    return collections.contains(coll);
   }
 
   private static boolean startsWith(byte[] k, byte[] prefix) {

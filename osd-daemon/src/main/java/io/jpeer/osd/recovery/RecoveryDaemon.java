@@ -28,6 +28,13 @@ public interface RecoveryDaemon {
    */
   boolean applyWithEvent(PgId pgid, PeeringEvent ev, Transaction t);
 
+  /**
+   * As {@link #applyWithEvent}, but {@code t} joins the writes being grouped for one sync (the
+   * messages drained together), if any; {@code stored} or {@code failed} runs once that is known,
+   * and what the event sends waits for it too.
+   */
+  void applyGrouped(PgId pgid, PeeringEvent ev, Transaction t, Runnable stored, Runnable failed);
+
   void sendToOsd(int osd, int type, com.google.protobuf.Message body);
 
   /** Runs {@code r} on the daemon thread once the map of {@code epoch} has been applied. */

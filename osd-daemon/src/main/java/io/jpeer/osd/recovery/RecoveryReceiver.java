@@ -79,11 +79,16 @@ final class RecoveryReceiver {
         t.write(coll, p.oid(), p.data(), ObjectVersion.withVersion(p.attrs(), p.version()));
       }
       Eversion got = p.isDelete() ? item.need() : p.version();
-      if (!d.applyWithEvent(p.pgid(), new PeeringEvent.ObjectRecovered(p.oid(), got, d.whoami()), t)) {
-        result = EIO;
-      }
+      // Acknowledged once durable; pushes drained together share one sync.
+      d.applyGrouped(p.pgid(), new PeeringEvent.ObjectRecovered(p.oid(), got, d.whoami()), t,
+          () -> pushReply(from, p, 0), () -> pushReply(from, p, EIO));
+      return;
     }
-    d.sendToOsd(from, OsdMessages.MOSD_PG_PUSH_REPLY, RecoveryMessage.encode(
+    pushReply(from, p, result);
+  }
+
+  private void pushReply(int to, RecoveryMessage.Push p, int result) {
+    d.sendToOsd(to, OsdMessages.MOSD_PG_PUSH_REPLY, RecoveryMessage.encode(
         new RecoveryMessage.PushReply(p.pgid(), d.epoch(), p.oid(), p.version(), result)));
   }
 

@@ -322,10 +322,12 @@ final class RecoveryScheduler {
     Transaction t = new Transaction();
     t.write(p.pgid().toString(), p.oid(), p.data(), ObjectVersion.withVersion(p.attrs(), p.version()));
     log.debug("pg {} e{} pulled {} {} from osd.{}", p.pgid(), d.epoch(), p.oid(), p.version(), from);
-    if (!d.applyWithEvent(p.pgid(), new PeeringEvent.ObjectRecovered(p.oid(), p.version(), d.whoami()), t)) {
-      backoff.add(key);
-    }
-    kick();
+    // Grouped with the other objects of this drain; reads of it (pushes) see it once stored.
+    d.applyGrouped(p.pgid(), new PeeringEvent.ObjectRecovered(p.oid(), p.version(), d.whoami()), t, this::kick,
+        () -> {
+          backoff.add(key);
+          kick();
+        });
   }
 
   /** A replica stored what we pushed: its peer_missing shrinks. */
