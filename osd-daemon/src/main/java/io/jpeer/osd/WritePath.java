@@ -84,6 +84,8 @@ final class WritePath {
     final Eversion version;
     final TreeSet<Integer> awaiting;
     final List<Requester> requesters = new ArrayList<>();
+    /** Durable here: the ack waits for this as well as for every replica. */
+    boolean committed;
 
     InFlight(PgId pgid, ReqId reqid, Eversion version, TreeSet<Integer> awaiting) {
       this.pgid = pgid;
@@ -448,13 +450,14 @@ final class WritePath {
       log.warn("pg {} e{} osd_debug_drop_repop: {} stays on this OSD only", pg.pgid(), d.epoch(), version);
       return;
     }
-    // Replicas get the entry only once it is durable here (a crash must not leave them ahead of us).
+    // Replicas store it while we do, as Ceph's primary does: one ahead of us after a crash is
+    // fine (peering takes the longest log; the client, unanswered, resends and finds it there).
+    for (int r : replicas) {
+      d.sendToOsd(r, OsdMessages.MOSD_REPOP, rep);
+    }
     afterCommit(() -> {
-      if (inFlight.get(repTid) == f) { // (not dropped by an interval change meanwhile)
-        for (int r : replicas) {
-          d.sendToOsd(r, OsdMessages.MOSD_REPOP, rep);
-        }
-      }
+      f.committed = true;
+      finishIfDone(repTid, f);
     }, failed);
   }
 
@@ -579,8 +582,13 @@ final class WritePath {
       return;
     }
     f.awaiting.remove(from);
-    if (f.awaiting.isEmpty()) {
-      inFlight.remove(r.getRepTid());
+    finishIfDone(r.getRepTid(), f);
+  }
+
+  /** Answers the write once it is durable here and on every replica (and still in flight). */
+  private void finishIfDone(long repTid, InFlight f) {
+    if (f.committed && f.awaiting.isEmpty() && inFlight.get(repTid) == f) {
+      inFlight.remove(repTid);
       inFlightByReqid.remove(f.reqid);
       for (Requester q : f.requesters) {
         reply(q.client(), q.tid(), q.attempt(), 0, "", f.version);
