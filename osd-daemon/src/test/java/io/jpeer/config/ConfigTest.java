@@ -71,7 +71,7 @@ class ConfigTest {
     assertThat(c.monOsdDownOutInterval()).isEqualTo(Duration.ofSeconds(600));
     assertThat(c.monOsdReportTimeout()).isEqualTo(Duration.ofSeconds(900));
     assertThat(c.osdBeaconReportInterval()).isEqualTo(Duration.ofSeconds(300));
-    assertThat(c.osdRecoveryMaxActive()).isEqualTo(3);
+    assertThat(c.osdRecoveryMaxActive()).isEqualTo(10); // osd_recovery_max_active_ssd
     assertThat(c.osdMinPgLogEntries()).isEqualTo(250);
     assertThat(c.osdMaxPgLogEntries()).isEqualTo(10000);
     assertThat(c.osdData()).isEqualTo(Path.of("dev/osd.0"));
