@@ -648,6 +648,14 @@ public final class OsdDaemon implements AutoCloseable {
     PgLog now = p.log();
     boolean extends_ = old != null && now.tail().equals(old.tail()) && now.size() >= old.size()
         && (old.size() == 0 || now.entries().get(old.size() - 1).equals(old.entries().get(old.size() - 1)));
+    int trimmed = extends_ ? 0 : PgStateStore.trimmedPrefix(old, now);
+    if (trimmed > 0) {
+      // A trim (then maybe appends): only the trimmed entries leave the store, with the new tail.
+      PgStateStore.removeEntries(t, coll, old.entries().subList(0, trimmed));
+      PgStateStore.putLogBounds(t, coll, now);
+      old = now.copyUpTo(old.size() - trimmed);
+      extends_ = true;
+    }
     if (extends_) {
       // Only what changed: rewriting the missing set costs a range delete in RocksDB.
       if (p.info() != pg.persistedInfo) {
@@ -971,6 +979,21 @@ public final class OsdDaemon implements AutoCloseable {
     }
 
     @Override
+    public boolean backfillBlocks(PgId pgid, String oid) {
+      return recovery.backfillBlocks(pgid, oid);
+    }
+
+    @Override
+    public boolean shouldSendOp(PgId pgid, int osd, String oid) {
+      return recovery.shouldSendOp(pgid, osd, oid);
+    }
+
+    @Override
+    public void writeCommitted(PgId pgid, io.jpeer.core.types.Eversion version) {
+      recovery.writeCommitted(pgid, version);
+    }
+
+    @Override
     public void sendToOsd(int osd, int type, com.google.protobuf.Message body) {
       InetSocketAddress a = map.isUp(osd) ? peerAddr(osd) : null;
       if (a != null) {
@@ -1090,6 +1113,16 @@ public final class OsdDaemon implements AutoCloseable {
     public boolean noRecover() {
       return cfg.osdDebugNorecover();
     }
+
+    @Override
+    public int minPgLogEntries() {
+      return cfg.osdMinPgLogEntries();
+    }
+
+    @Override
+    public int maxPgLogEntries() {
+      return cfg.osdMaxPgLogEntries();
+    }
   }
 
   /** Heartbeat messages from peers; runs on Netty threads, so it only answers or hands off. */
@@ -1119,6 +1152,19 @@ public final class OsdDaemon implements AutoCloseable {
           queueOp(() -> recovery.handle((int) from.peer().id(), m));
         } catch (WireException e) {
           log.warn("osd.{} bad recovery message from {}: {}", whoami, from.peer(), e.getMessage());
+        }
+        return;
+      }
+      if (msg.type() >= OsdMessages.MOSD_PG_SCAN && msg.type() <= OsdMessages.MOSD_PG_TRIM) {
+        if (!from.peer().type().equals("osd")) {
+          log.warn("osd.{} backfill message from {}, not an OSD; ignored", whoami, from.peer());
+          return;
+        }
+        try {
+          io.jpeer.osd.recovery.BackfillMessage m = io.jpeer.osd.recovery.BackfillMessage.decode(msg.body());
+          onThread(() -> recovery.handle((int) from.peer().id(), m));
+        } catch (WireException e) {
+          log.warn("osd.{} bad backfill message from {}: {}", whoami, from.peer(), e.getMessage());
         }
         return;
       }

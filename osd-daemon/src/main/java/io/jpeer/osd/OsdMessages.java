@@ -4,7 +4,7 @@ import io.jpeer.net.MessageRegistry;
 import io.jpeer.proto.osd.MOSDPing;
 
 /** Message type numbers between OSDs (range 200-299); bodies are in proto/.../osd.proto,
- * peering.proto, client.proto (repops) and recovery.proto. */
+ * peering.proto, client.proto (repops), recovery.proto and backfill.proto. */
 public final class OsdMessages {
   public static final int MOSD_PING = 200;
   public static final int MOSD_PG_QUERY = 210;
@@ -16,6 +16,9 @@ public final class OsdMessages {
   public static final int MOSD_PG_PULL = 230;
   public static final int MOSD_PG_PUSH = 231;
   public static final int MOSD_PG_PUSH_REPLY = 232;
+  public static final int MOSD_PG_SCAN = 240;
+  public static final int MOSD_PG_BACKFILL = 241;
+  public static final int MOSD_PG_TRIM = 242;
 
   private OsdMessages() {}
 
@@ -29,6 +32,9 @@ public final class OsdMessages {
         .register(MOSD_REPOP_REPLY, "MOSDRepOpReply", io.jpeer.proto.client.MOSDRepOpReply.parser())
         .register(MOSD_PG_PULL, "MOSDPGPull", io.jpeer.proto.recovery.MOSDPGPull.parser())
         .register(MOSD_PG_PUSH, "MOSDPGPush", io.jpeer.proto.recovery.MOSDPGPush.parser())
-        .register(MOSD_PG_PUSH_REPLY, "MOSDPGPushReply", io.jpeer.proto.recovery.MOSDPGPushReply.parser());
+        .register(MOSD_PG_PUSH_REPLY, "MOSDPGPushReply", io.jpeer.proto.recovery.MOSDPGPushReply.parser())
+        .register(MOSD_PG_SCAN, "MOSDPGScan", io.jpeer.proto.backfill.MOSDPGScan.parser())
+        .register(MOSD_PG_BACKFILL, "MOSDPGBackfill", io.jpeer.proto.backfill.MOSDPGBackfill.parser())
+        .register(MOSD_PG_TRIM, "MOSDPGTrim", io.jpeer.proto.backfill.MOSDPGTrim.parser());
   }
 }

@@ -64,6 +64,29 @@ public final class PgStateStore {
     }
   }
 
+  /**
+   * How many of {@code old}'s oldest entries {@code now} dropped, when {@code now} is {@code old}
+   * trimmed at the tail and perhaps extended at the head; -1 when it is not (or nothing was trimmed).
+   */
+  public static int trimmedPrefix(PgLog old, PgLog now) {
+    if (old == null || !now.tail().isAfter(old.tail())) {
+      return -1;
+    }
+    int k = 0;
+    while (k < old.size() && old.entries().get(k).version().atMost(now.tail())) {
+      k++;
+    }
+    int kept = old.size() - k;
+    if (k == 0 || kept > now.size()) {
+      return -1;
+    }
+    if (kept > 0 && (!now.entries().get(0).equals(old.entries().get(k))
+        || !now.entries().get(kept - 1).equals(old.entries().get(old.size() - 1)))) {
+      return -1;
+    }
+    return k;
+  }
+
   /** Replaces the whole stored log (after a merge that rewrote it). */
   public static void putLog(Transaction t, String coll, PgLog log) {
     t.omapRemoveRange(coll, LOG_PREFIX, LOG_END);

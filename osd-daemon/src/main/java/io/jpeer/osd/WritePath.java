@@ -70,6 +70,15 @@ final class WritePath {
 
     /** An op waits for {@code oid}: recovery should bring it first. */
     void recoveryWanted(PgId pgid, String oid);
+
+    /** A backfill push of {@code oid} is in flight: a write to it waits (Ceph's backfills_in_flight). */
+    boolean backfillBlocks(PgId pgid, String oid);
+
+    /** Whether backfill target {@code osd} gets the object change of {@code oid}, or only the log entry. */
+    boolean shouldSendOp(PgId pgid, int osd, String oid);
+
+    /** The primary's write at {@code version} is on every shard (log trimming may follow). */
+    void writeCommitted(PgId pgid, Eversion version);
   }
 
   /** An op held in its PG's interval; dropped once that ends, the client is gone, or it gave up. */
@@ -264,7 +273,7 @@ final class WritePath {
     }
     boolean active = pg.machine().acceptsWrites();
     boolean missing = active && op.getOp() != MOSDOp.Op.LIST && (pg.machine().missing().isMissing(op.getOid())
-        || (isWrite(op) && degradedOnReplica(pg, op.getOid())));
+        || (isWrite(op) && (degradedOnReplica(pg, op.getOid()) || d.backfillBlocks(pgid, op.getOid()))));
     if (!active || missing) {
       waiting.computeIfAbsent(pgid, k -> new ArrayDeque<>())
           .add(new Waiting(client, op, pg.machine().lastPeeringReset(), giveUpAt));
@@ -426,7 +435,9 @@ final class WritePath {
         version.version(), false, 0);
     byte[] data = op.getData().toByteArray();
     applyEntry(pg, entry, data);
+    // Every acting shard and every backfill target (which may get only the log entry).
     TreeSet<Integer> replicas = new TreeSet<>(pg.mapping().acting());
+    replicas.addAll(pg.machine().actingRecoveryBackfill());
     replicas.remove(d.whoami());
     Runnable failed = () -> {
       InFlight gone = inFlightByReqid.remove(reqid);
@@ -436,7 +447,10 @@ final class WritePath {
       reply(client, op, ClientMessages.EIO, "the store failed", null);
     };
     if (replicas.isEmpty()) {
-      afterCommit(() -> reply(client, op, 0, "", version), failed);
+      afterCommit(() -> {
+        reply(client, op, 0, "", version);
+        d.writeCommitted(pg.pgid(), version);
+      }, failed);
       return;
     }
     long repTid = nextRepTid++;
@@ -452,8 +466,16 @@ final class WritePath {
     }
     // Replicas store it while we do, as Ceph's primary does: one ahead of us after a crash is
     // fine (peering takes the longest log; the client, unanswered, resends and finds it there).
+    MOSDRepOp logOnly = null;
     for (int r : replicas) {
-      d.sendToOsd(r, OsdMessages.MOSD_REPOP, rep);
+      if (d.shouldSendOp(pg.pgid(), r, entry.oid())) {
+        d.sendToOsd(r, OsdMessages.MOSD_REPOP, rep);
+      } else {
+        if (logOnly == null) {
+          logOnly = rep.toBuilder().clearData().setLogOnly(true).build();
+        }
+        d.sendToOsd(r, OsdMessages.MOSD_REPOP, logOnly);
+      }
     }
     afterCommit(() -> {
       f.committed = true;
@@ -466,9 +488,16 @@ final class WritePath {
    * the PG's log took the entry (a log that refuses it must not get the object without it).
    */
   private void applyEntry(Pg pg, LogEntry entry, byte[] data) throws StoreException {
+    applyEntry(pg, entry, data, false);
+  }
+
+  /** As above; {@code logOnly}: a backfill target past its last_backfill takes the entry, not the object. */
+  private void applyEntry(Pg pg, LogEntry entry, byte[] data, boolean logOnly) throws StoreException {
     String coll = pg.pgid().toString();
     Transaction t = new Transaction();
-    if (entry.isDelete()) {
+    if (logOnly) {
+      // (the object is brought by backfill later)
+    } else if (entry.isDelete()) {
       t.remove(coll, entry.oid());
     } else {
       t.write(coll, entry.oid(), data, Map.of(VERSION_ATTR, entry.version().toString().getBytes(StandardCharsets.UTF_8)));
@@ -526,7 +555,7 @@ final class WritePath {
       return;
     }
     try {
-      applyEntry(pg, entry, rep.getData().toByteArray());
+      applyEntry(pg, entry, rep.getData().toByteArray(), rep.getLogOnly());
     } catch (StoreException e) {
       log.error("pg {} e{} could not apply replicated write {} from osd.{}: {}", pgid, d.epoch(), entry.version(),
           from, e.getMessage());
@@ -593,6 +622,7 @@ final class WritePath {
       for (Requester q : f.requesters) {
         reply(q.client(), q.tid(), q.attempt(), 0, "", f.version);
       }
+      d.writeCommitted(f.pgid, f.version);
     }
   }
 

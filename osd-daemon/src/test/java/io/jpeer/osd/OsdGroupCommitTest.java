@@ -42,7 +42,9 @@ class OsdGroupCommitTest {
   void concurrentWritesAreAllAckedOrderedAndReplicated() throws Exception {
     int threads = 16;
     int writesEach = 50;
-    try (MiniCluster c = MiniCluster.start(dir, 3, Map.of("osd_debug_norecover", "true"))) {
+    try (MiniCluster c = MiniCluster.start(dir, 3,
+        // (logs kept whole: the check below reads every write back from them)
+        Map.of("osd_debug_norecover", "true", "osd_min_pg_log_entries", "2000"))) {
       c.command("pool create", Map.of("pool", "rbd", "pg_num", "4", "size", "3", "min_size", "2"));
       RadosClient rados = c.client();
       // Highest acknowledged version per object: versions in one PG are totally ordered.

@@ -20,17 +20,45 @@ public final class OsdRecovery {
   private final RecoveryDaemon d;
   private final RecoveryScheduler scheduler;
   private final RecoveryReceiver receiver;
+  private final BackfillScheduler backfill;
+  private final BackfillReceiver backfillReceiver;
+  private final LogTrimmer trimmer;
   private int waitingForMap;
 
   public OsdRecovery(RecoveryDaemon d) {
     this.d = d;
     this.scheduler = new RecoveryScheduler(d);
     this.receiver = new RecoveryReceiver(d);
+    this.backfill = new BackfillScheduler(d);
+    this.backfillReceiver = new BackfillReceiver(d);
+    this.trimmer = new LogTrimmer(d);
   }
 
   /** Effect.QueueRecovery: may come inside a store batch, so the work starts after the current task. */
   public void queueRecovery(PgId pgid) {
-    d.later(() -> scheduler.queue(pgid));
+    d.later(() -> {
+      PeeringMachine m = d.machine(pgid);
+      if (m != null && m.state() == PeeringStateName.BACKFILLING) {
+        backfill.start(pgid);
+      } else {
+        scheduler.queue(pgid);
+      }
+    });
+  }
+
+  /** A write to {@code oid} waits while a backfill push of it is in flight. */
+  public boolean backfillBlocks(PgId pgid, String oid) {
+    return backfill.blocks(pgid, oid);
+  }
+
+  /** Whether {@code osd} gets a write's object change (false: a backfill target gets only the entry). */
+  public boolean shouldSendOp(PgId pgid, int osd, String oid) {
+    return backfill.shouldSendOp(pgid, osd, oid);
+  }
+
+  /** The primary's write at {@code version} is on every shard: the log may be trimmed. */
+  public void writeCommitted(PgId pgid, io.jpeer.core.types.Eversion version) {
+    trimmer.committed(pgid, version);
   }
 
   /**
@@ -38,6 +66,15 @@ public final class OsdRecovery {
    * throttle is per op, not per PG) unless osd_debug_norecover keeps it in recovery_wait.
    */
   public void stateEntered(PgId pgid, String state) {
+    if (state.equals(PeeringStateName.WAIT_LOCAL_BACKFILL_RESERVED.fullName()) && !d.noRecover()) {
+      // (granted at once as recovery's; backfill_wait shows only until this runs)
+      d.later(() -> {
+        PeeringMachine m = d.machine(pgid);
+        if (m != null && m.state() == PeeringStateName.WAIT_LOCAL_BACKFILL_RESERVED) {
+          d.feed(pgid, new PeeringEvent.BackfillReserved());
+        }
+      });
+    }
     if (state.equals(PeeringStateName.WAIT_LOCAL_RECOVERY_RESERVED.fullName()) && !d.noRecover()) {
       d.later(() -> {
         PeeringMachine m = d.machine(pgid);
@@ -55,10 +92,44 @@ public final class OsdRecovery {
 
   public void intervalChanged(PgId pgid) {
     scheduler.intervalChanged(pgid);
+    backfill.intervalChanged(pgid);
   }
 
   public void tick() {
     scheduler.tick(System.nanoTime());
+    backfill.tick(System.nanoTime());
+  }
+
+  /** A decoded backfill or trim message from osd.{@code from}. */
+  public void handle(int from, BackfillMessage msg) {
+    if (msg.epoch() > d.epoch()) {
+      if (waitingForMap >= MAX_WAITING_FOR_MAP) {
+        log.warn("osd.{} e{} too many backfill messages wait for newer maps; dropping one from osd.{}", d.whoami(),
+            d.epoch(), from);
+        return;
+      }
+      waitingForMap++;
+      d.afterMap(msg.epoch(), () -> {
+        waitingForMap--;
+        handle(from, msg);
+      });
+      return;
+    }
+    PeeringMachine m = d.machine(msg.pgid());
+    if (m == null || msg.epoch() < m.lastPeeringReset()) {
+      log.debug("pg {} e{} {} from osd.{} sent at e{}: PG not here or message of an older interval; dropped",
+          msg.pgid(), d.epoch(), msg.getClass().getSimpleName(), from, msg.epoch());
+      return;
+    }
+    if (msg instanceof BackfillMessage.ScanRequest r) {
+      backfillReceiver.scan(from, r, m);
+    } else if (msg instanceof BackfillMessage.ScanDigest dg && m.isPrimary()) {
+      backfill.digest(from, dg);
+    } else if (msg instanceof BackfillMessage.Progress p) {
+      backfillReceiver.progress(from, p, m);
+    } else if (msg instanceof BackfillMessage.Trim t) {
+      trimmer.trim(from, t, m);
+    }
   }
 
   /** A decoded recovery message from osd.{@code from}. */
@@ -97,7 +168,7 @@ public final class OsdRecovery {
       } else {
         receiver.push(from, p, m);
       }
-    } else if (msg instanceof RecoveryMessage.PushReply r && m.isPrimary()) {
+    } else if (msg instanceof RecoveryMessage.PushReply r && m.isPrimary() && !backfill.pushReplied(from, r)) {
       scheduler.pushReplied(from, r, m);
     }
   }

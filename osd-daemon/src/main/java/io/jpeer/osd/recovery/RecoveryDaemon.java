@@ -48,4 +48,10 @@ public interface RecoveryDaemon {
 
   /** osd_debug_norecover: no background recovery (ops still recover the objects they wait for). */
   boolean noRecover();
+
+  /** osd_min_pg_log_entries: what a clean PG keeps of its log. */
+  int minPgLogEntries();
+
+  /** osd_max_pg_log_entries: what any PG keeps at most. */
+  int maxPgLogEntries();
 }

@@ -65,7 +65,7 @@ final class RecoveryReceiver {
     if (item == null) {
       // Not in our missing set (a push repeated after a lost reply): the primary's word counts,
       // so an older or absent copy is still replaced; the same or a newer one is kept.
-      result = storeUnlisted(p);
+      result = storeUnlisted(p, !io.jpeer.core.types.ObjectNames.MAX.equals(m.info().lastBackfill()));
     } else if (!p.isDelete() && item.need().isAfter(p.version())) {
       log.warn("pg {} e{} osd.{} pushed {} {} but {} is needed; refused", p.pgid(), d.epoch(), from, p.oid(),
           p.version(), item.need());
@@ -92,7 +92,8 @@ final class RecoveryReceiver {
         new RecoveryMessage.PushReply(p.pgid(), d.epoch(), p.oid(), p.version(), result)));
   }
 
-  private int storeUnlisted(RecoveryMessage.Push p) {
+  /** {@code backfill}: this shard is being backfilled, and the primary's copy replaces any here. */
+  private int storeUnlisted(RecoveryMessage.Push p, boolean backfill) {
     String coll = p.pgid().toString();
     try {
       Optional<StoredObject> have = d.store().read(coll, p.oid());
@@ -100,10 +101,12 @@ final class RecoveryReceiver {
       Transaction t = new Transaction();
       if (p.isDelete() && have.isPresent()) {
         t.remove(coll, p.oid());
-      } else if (!p.isDelete() && (v == null || p.version().isAfter(v))) {
+      } else if (!p.isDelete() && (backfill || v == null || p.version().isAfter(v))) {
         t.write(coll, p.oid(), p.data(), ObjectVersion.withVersion(p.attrs(), p.version()));
       }
-      if (!t.isEmpty()) {
+      if (!t.isEmpty() && backfill) {
+        d.store().apply(t);
+      } else if (!t.isEmpty()) {
         log.info("pg {} e{} pushed {} {} was not listed missing here; stored anyway (had {})", p.pgid(), d.epoch(),
             p.oid(), p.version(), v);
         d.store().apply(t);

@@ -58,10 +58,6 @@ final class RecoveryScheduler {
   /** The core entered Recovering for the PG (Effect.QueueRecovery). */
   void queue(PgId pgid) {
     PeeringMachine m = d.machine(pgid);
-    if (m != null && m.isPrimary() && m.state() == PeeringStateName.BACKFILLING) {
-      log.warn("pg {} e{} needs backfill, which this OSD does not do yet; it stays backfilling", pgid, d.epoch());
-      return;
-    }
     if (m == null || !m.isPrimary() || m.state() != PeeringStateName.RECOVERING) {
       return;
     }

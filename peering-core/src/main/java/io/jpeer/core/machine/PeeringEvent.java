@@ -46,4 +46,19 @@ public sealed interface PeeringEvent {
    * log. Only an active PG takes it; the runtime stores the object data in the same transaction.
    */
   record AppendLog(io.jpeer.core.types.LogEntry entry) implements PeeringEvent {}
+
+  /**
+   * The primary's writes up to {@code committed} are on every acting shard: trim the log to keep
+   * osd_min_pg_log_entries when clean, osd_max_pg_log_entries otherwise (Ceph's calc_trim_to).
+   */
+  record TrimLog(io.jpeer.core.types.Eversion committed, int minEntries, int maxEntries) implements PeeringEvent {}
+
+  /** A replica is told by its primary to trim to {@code trimTo} (Ceph's MOSDPGTrim / pg_trim_to). */
+  record TrimLogTo(io.jpeer.core.types.Eversion trimTo) implements PeeringEvent {}
+
+  /**
+   * Backfill progress: {@code osd} holds every object up to {@code lastBackfill}. The primary
+   * records it for that peer; a backfill target, fed with {@code osd} = itself, stores it in its info.
+   */
+  record BackfillProgress(int osd, String lastBackfill) implements PeeringEvent {}
 }

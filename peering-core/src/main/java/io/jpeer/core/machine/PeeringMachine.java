@@ -289,6 +289,11 @@ public final class PeeringMachine {
     return Collections.unmodifiableSet(actingRecoveryBackfill);
   }
 
+  /** Peers being backfilled (up but too far behind for the log), chosen by choose_acting. */
+  public Set<Integer> backfillTargets() {
+    return Collections.unmodifiableSet(backfillTargets);
+  }
+
   public Map<Integer, ActivationMessage> activationMessages() {
     return Collections.unmodifiableMap(activationMessages);
   }
@@ -675,7 +680,8 @@ public final class PeeringMachine {
     if (ev instanceof MNotifyRec || ev instanceof MInfoRec || ev instanceof MLogRec || ev instanceof MQuery
         || ev instanceof PeeringEvent.ActivateCommitted || ev instanceof PeeringEvent.DoRecovery
         || ev instanceof PeeringEvent.RequestBackfill || ev instanceof PeeringEvent.AllReplicasRecovered
-        || ev instanceof PeeringEvent.ObjectRecovered) {
+        || ev instanceof PeeringEvent.ObjectRecovered || ev instanceof PeeringEvent.TrimLog
+        || ev instanceof PeeringEvent.TrimLogTo || ev instanceof PeeringEvent.BackfillProgress) {
       return false;
     }
     return null;
@@ -1618,7 +1624,7 @@ public final class PeeringMachine {
       // Each acting replica gets the same entry: it will have it too once it acknowledges.
       for (int p : actingRecoveryBackfill) {
         PgInfo pi = peerInfo.get(p);
-        if (p != whoami && pi != null && !backfillTargets.contains(p)) {
+        if (p != whoami && pi != null) { // (backfill targets get every entry too, Ceph's log-only repops)
           PgMissing pm = peerMissing.getOrDefault(p, PgMissing.of(true, Map.of()));
           peerInfo.put(p, pm.isEmpty() ? pi.withLastUpdate(e.version()).withLastComplete(e.version())
               : pi.withLastUpdate(e.version()));
@@ -1749,6 +1755,18 @@ public final class PeeringMachine {
     }
     if (ev instanceof PeeringEvent.ObjectRecovered r) {
       objectRecovered(r);
+      return true;
+    }
+    if (ev instanceof PeeringEvent.TrimLog t) {
+      trimPrimaryLog(t);
+      return true;
+    }
+    if (ev instanceof PeeringEvent.BackfillProgress b) {
+      PgInfo pi = peerInfo.get(b.osd());
+      if (pi == null || !backfillTargets.contains(b.osd())) {
+        return false;
+      }
+      peerInfo.put(b.osd(), pi.withLastBackfill(b.lastBackfill()));
       return true;
     }
     if (ev instanceof PeeringEvent.ActMap) {
@@ -1910,6 +1928,21 @@ public final class PeeringMachine {
       fulfillQuery(q.msg());
       return true;
     }
+    if (ev instanceof PeeringEvent.TrimLogTo t) {
+      // Never past what this replica itself has completed (its missing entries stay).
+      trimLogTo(Eversion.min(t.trimTo(), info.lastComplete()));
+      return true;
+    }
+    if (ev instanceof PeeringEvent.BackfillProgress b) {
+      if (b.osd() != whoami || ObjectNames.MAX.equals(info.lastBackfill())) {
+        return false;
+      }
+      info = info.withLastBackfill(b.lastBackfill());
+      if (ObjectNames.MAX.equals(b.lastBackfill())) {
+        log.info("pg {} e{} backfill complete here", pgid, epoch());
+      }
+      return true;
+    }
     if (ev instanceof PeeringEvent.ActMap) {
       if (sendNotify && mapping.actingPrimary() >= 0) {
         sendNotify(mapping.actingPrimary());
@@ -1917,6 +1950,43 @@ public final class PeeringMachine {
       return false;
     }
     return null;
+  }
+
+  /**
+   * Ceph's calc_trim_to on the primary: the limit is what every acting shard (and this one) has
+   * completed and the runtime says is durable everywhere; backfill targets do not hold it back
+   * (they are given a fresh log and no entry before it is read from them).
+   */
+  private void trimPrimaryLog(PeeringEvent.TrimLog t) {
+    Eversion limit = Eversion.min(t.committed(), info.lastComplete());
+    for (int p : actingRecoveryBackfill) {
+      if (p == whoami || backfillTargets.contains(p)) {
+        continue;
+      }
+      PgInfo pi = peerInfo.get(p);
+      if (pi == null) {
+        return;
+      }
+      limit = Eversion.min(limit, pi.lastComplete());
+    }
+    boolean clean = isClean();
+    Eversion to = io.jpeer.core.log.LogTrim.trimTo(pgLog, io.jpeer.core.log.LogTrim.target(clean, t.minEntries(),
+        t.maxEntries()), t.maxEntries(), io.jpeer.core.log.LogTrim.minBatch(clean, t.minEntries()), limit);
+    if (to != null) {
+      trimLogTo(to);
+    }
+  }
+
+  /** Drops the entries at or below {@code to}; log_tail follows. */
+  private void trimLogTo(Eversion to) {
+    if (!to.isAfter(pgLog.tail())) {
+      return;
+    }
+    int before = pgLog.size();
+    pgLog = pgLog.trimmedTo(to);
+    info = info.withLogTail(pgLog.tail());
+    log.debug("pg {} e{} trimmed log to {}: {} entries left of {}", pgid, epoch(), pgLog.tail(), pgLog.size(),
+        before);
   }
 
   private void activateReplica(long activationEpoch) {
