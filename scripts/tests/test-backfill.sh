@@ -69,4 +69,64 @@ PY
   fi
 }
 
+# Logs trimmed to a few entries: an OSD new to a PG cannot be recovered from the log.
+SHORT_LOGS=(-o 'osd min pg log entries = 5' -o 'osd max pg log entries = 10')
+
+# write_objects DIR N: obj1..objN, "content i"; read_back DIR N: they read back so, and nothing else is there.
+write_objects() {
+  local dir=$1 n=$2 i
+  for i in $(seq 1 "$n"); do echo "content $i" > "$dir/in.$i"; echo "put rbd obj$i $dir/in.$i"; done | osdctl -
+}
+
+read_back() {
+  local dir=$1 n=$2 i o
+  for i in $(seq 1 "$n"); do echo "get rbd obj$i $dir/out.$i"; done | osdctl - || return 1
+  for i in $(seq 1 "$n"); do
+    o="$(cat "$dir/out.$i")"
+    [ "$o" = "content $i" ] || { echo "obj$i reads '$o', last acknowledged was 'content $i'" >&2; return 1; }
+  done
+  [ "$(osdctl ls rbd | wc -l)" = "$n" ] || { echo "expected $n objects, got $(osdctl ls rbd | wc -l)" >&2; return 1; }
+}
+
+TEST_a_new_osd_takes_its_pgs_by_backfill() {
+  local dir=$1 pg n
+  "$CLUSTER" --dir "$dir" up -n 3 --pgs 16 --objectstore rocksdb "${SHORT_LOGS[@]}" \
+    --mon-port "$MON_PORT" --osd-port-base "$OSD_PORT_BASE" || return 1
+  wait_for_clean || return 1
+  write_objects "$dir" 200 || return 1
+  "$CLUSTER" --dir "$dir" start osd.3 || return 1
+  TIMEOUT=30 wait_for_osd up 3 || return 1
+  wait_for_clean || return 1
+  # Some PGs moved to osd.3, which got their objects by backfill (its log was empty).
+  n=$(pg_table | awk '$4 ~ /(^|,)3(,|$)/' | wc -l)
+  [ "$n" -gt 0 ] || { echo "no PG maps to the new osd.3:"; pg_table; return 1; } >&2
+  grep -q "backfill done to osd.\[.*3.*\]" "$dir"/osd.[0-2].log \
+    || { echo "no primary backfilled osd.3" >&2; return 1; }
+  read_back "$dir" 200 || return 1
+  osdctl osd dump --json > "$dir/osd-dump.json" || return 1
+  python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["pg_temp"]; assert t == [], t' "$dir/osd-dump.json" \
+    || return 1
+}
+
+TEST_marking_an_osd_out_moves_its_pgs() {
+  local dir=$1 n
+  "$CLUSTER" --dir "$dir" up -n 4 --pgs 16 --objectstore rocksdb "${SHORT_LOGS[@]}" \
+    --mon-port "$MON_PORT" --osd-port-base "$OSD_PORT_BASE" || return 1
+  wait_for_clean || return 1
+  write_objects "$dir" 200 || return 1
+  osdctl osd out 1 || return 1
+  wait_for_clean || return 1
+  # No PG keeps osd.1 (out, though still up), and every object is where its PG now is.
+  n=$(pg_table | awk '$4 ~ /(^|,)1(,|$)/' | wc -l)
+  [ "$n" = 0 ] || { echo "PGs still on osd.1 after it was marked out:"; pg_table; return 1; } >&2
+  grep -q "backfill done" "$dir"/osd.[023].log || { echo "no PG was backfilled" >&2; return 1; }
+  read_back "$dir" 200 || return 1
+  # And back in: the PGs return to osd.1 (which still has a log and objects), clean again.
+  osdctl osd in 1 || return 1
+  wait_for_clean || return 1
+  n=$(pg_table | awk '$4 ~ /(^|,)1(,|$)/' | wc -l)
+  [ "$n" -gt 0 ] || { echo "no PG returned to osd.1:"; pg_table; return 1; } >&2
+  read_back "$dir" 200 || return 1
+}
+
 main backfill "$@"
