@@ -62,6 +62,10 @@ peer = [p for p in q["peer_info"] if p["peer"] == str(victim) or p["peer"] == vi
 assert peer["last_backfill"] == "MAX", peer["last_backfill"]
 # (the stats report lags the last writes by a few entries at most)
 assert all(p["log_size"] <= 20 for p in pgs), [(p["pgid"], p["log_size"]) for p in pgs]
+# The primary counted every copy it backfilled (the monitor's recovery rate comes from these).
+recovered = sum(p["stat_sum"]["num_objects_recovered"] for p in pgs)
+assert recovered >= 100, ("objects recovered", recovered)
+assert all(p["stat_sum"]["num_objects_degraded"] == 0 and p["stat_sum"]["num_objects_misplaced"] == 0 for p in pgs)
 PY
   if grep -E "ERROR" "$dir/osd.$victim.log"; then
     echo "osd.$victim logged errors" >&2

@@ -239,6 +239,9 @@ final class MonReports {
       sum.put("num_objects", s != null ? s.numObjects() : 0);
       sum.put("num_objects_missing", s != null ? s.numObjectsMissing() : 0);
       sum.put("num_objects_degraded", s != null ? s.numObjectsDegraded() : 0);
+      sum.put("num_objects_misplaced", s != null ? s.numObjectsMisplaced() : 0);
+      sum.put("num_objects_recovered", s != null ? s.numObjectsRecovered() : 0);
+      sum.put("num_bytes_recovered", s != null ? s.numBytesRecovered() : 0);
     }
     return root;
   }
@@ -277,7 +280,7 @@ final class MonReports {
   static String pgDumpPlain(OsdMap m, PgStatsTable stats) {
     TextTable t = new TextTable().column("PG_STAT", TextTable.Align.LEFT).column("OBJECTS", TextTable.Align.RIGHT)
         .column("MISSING_ON_PRIMARY", TextTable.Align.RIGHT).column("DEGRADED", TextTable.Align.RIGHT)
-        .column("LOG", TextTable.Align.RIGHT).column("STATE", TextTable.Align.LEFT)
+        .column("MISPLACED", TextTable.Align.RIGHT).column("LOG", TextTable.Align.RIGHT).column("STATE", TextTable.Align.LEFT)
         .column("VERSION", TextTable.Align.RIGHT).column("REPORTED", TextTable.Align.RIGHT)
         .column("UP", TextTable.Align.RIGHT).column("UP_PRIMARY", TextTable.Align.RIGHT)
         .column("ACTING", TextTable.Align.RIGHT).column("ACTING_PRIMARY", TextTable.Align.RIGHT)
@@ -285,7 +288,8 @@ final class MonReports {
     for (PgRow r : pgRows(m, stats)) {
       PgStat s = r.stat();
       t.row(r.pgid(), s != null ? s.numObjects() : 0, s != null ? s.numObjectsMissing() : 0,
-          s != null ? s.numObjectsDegraded() : 0, s != null ? s.logSize() : 0, r.state(),
+          s != null ? s.numObjectsDegraded() : 0, s != null ? s.numObjectsMisplaced() : 0,
+          s != null ? s.logSize() : 0, r.state(),
           s != null ? s.lastUpdate() : "0'0", s != null ? s.reportedEpoch() : 0, list(r.up()), r.upPrimary(),
           list(r.acting()), r.actingPrimary(), s != null ? s.lastEpochClean() : 0);
     }
@@ -295,14 +299,17 @@ final class MonReports {
   // ---- status ---------------------------------------------------------------------------------
 
   /** Counts behind {@code status}: states, objects, health checks. */
-  record Summary(Map<String, Integer> byState, int numPgs, long objects, long degraded, long copies,
-      int pgsDegraded, int pgsUndersized, int pgsInactive, int pgsStale, int remapped,
-      Map<String, String[]> checks) {}
+  record Summary(Map<String, Integer> byState, int numPgs, long objects, long degraded, long misplaced,
+      long copies, int pgsDegraded, int pgsUndersized, int pgsInactive, int pgsStale, int remapped,
+      long recovered, long bytesRecovered, RecoveryRate.Rate recovery, Map<String, String[]> checks) {}
 
   static Summary summarize(OsdMap m, PgStatsTable stats) {
     Map<String, Integer> byState = new TreeMap<>();
     long objects = 0;
     long degraded = 0;
+    long misplaced = 0;
+    long recovered = 0;
+    long bytesRecovered = 0;
     long copies = 0;
     int pgsDegraded = 0;
     int pgsUndersized = 0;
@@ -331,6 +338,9 @@ final class MonReports {
       if (r.stat() != null) {
         objects += r.stat().numObjects();
         degraded += r.stat().numObjectsDegraded();
+        misplaced += r.stat().numObjectsMisplaced();
+        recovered += r.stat().numObjectsRecovered();
+        bytesRecovered += r.stat().numBytesRecovered();
         copies += r.stat().numObjects() * m.pools().get(r.pgid().pool()).size();
       }
     }
@@ -365,8 +375,12 @@ final class MonReports {
       checks.put("PG_DEGRADED", new String[] {"Degraded data redundancy: " + String.join(", ", parts),
           Integer.toString(Math.max(pgsDegraded, pgsUndersized))});
     }
-    return new Summary(byState, rows.size(), objects, degraded, copies, pgsDegraded, pgsUndersized,
-        pgsInactive, pgsStale, remapped, checks);
+    if (misplaced > 0) {
+      checks.put("OBJECT_MISPLACED", new String[] {String.format(Locale.ROOT, "%d/%d objects misplaced (%.3f%%)",
+          misplaced, copies, copies == 0 ? 0.0 : 100.0 * misplaced / copies), "1"});
+    }
+    return new Summary(byState, rows.size(), objects, degraded, misplaced, copies, pgsDegraded, pgsUndersized,
+        pgsInactive, pgsStale, remapped, recovered, bytesRecovered, stats.recoveryRate(), checks);
   }
 
   static ObjectNode status(OsdMap m, PgStatsTable stats) {
@@ -410,6 +424,17 @@ final class MonReports {
       pgmap.put("degraded_total", s.copies());
       pgmap.put("degraded_ratio", s.copies() == 0 ? 0.0 : (double) s.degraded() / s.copies());
     }
+    if (s.misplaced() > 0) {
+      pgmap.put("misplaced_objects", s.misplaced());
+      pgmap.put("misplaced_total", s.copies());
+      pgmap.put("misplaced_ratio", s.copies() == 0 ? 0.0 : (double) s.misplaced() / s.copies());
+    }
+    if (!s.recovery().isZero()) {
+      pgmap.put("recovering_objects_per_sec", Math.round(s.recovery().objectsPerSec()));
+      pgmap.put("recovering_bytes_per_sec", Math.round(s.recovery().bytesPerSec()));
+      pgmap.put("num_objects_recovered", s.recovered());
+      pgmap.put("num_bytes_recovered", s.bytesRecovered());
+    }
     return root;
   }
 
@@ -432,6 +457,11 @@ final class MonReports {
           s.copies(), 100.0 * s.degraded() / s.copies()));
       indent = "             ";
     }
+    if (s.misplaced() > 0) {
+      b.append(indent).append(String.format(Locale.ROOT, "%d/%d objects misplaced (%.3f%%)%n", s.misplaced(),
+          s.copies(), 100.0 * s.misplaced() / s.copies()));
+      indent = "             ";
+    }
     int w = s.byState().values().stream().mapToInt(c -> Integer.toString(c).length()).max().orElse(1);
     for (var e : s.byState().entrySet().stream()
         .sorted((a, c) -> c.getValue() - a.getValue() != 0 ? c.getValue() - a.getValue() : a.getKey().compareTo(c.getKey()))
@@ -439,8 +469,28 @@ final class MonReports {
       b.append(indent).append(String.format("%-" + w + "d %s%n", e.getValue(), e.getKey()));
       indent = "             ";
     }
+    if (!s.recovery().isZero()) {
+      b.append(" \n  io:\n");
+      b.append(String.format(Locale.ROOT, "    recovery: %s/s, %s objects/s%n", bytes(s.recovery().bytesPerSec()),
+          rate(s.recovery().objectsPerSec())));
+    }
     b.append(" \n");
     return b.toString();
+  }
+
+  /** Ceph's byte units: B, KiB, MiB, GiB; one decimal below 10. */
+  static String bytes(double b) {
+    String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (b >= 1024 && u < units.length - 1) {
+      b /= 1024;
+      u++;
+    }
+    return rate(b) + " " + units[u];
+  }
+
+  private static String rate(double v) {
+    return v < 10 && v != Math.rint(v) ? String.format(Locale.ROOT, "%.1f", v) : Long.toString(Math.round(v));
   }
 
   static String list(List<Integer> v) {

@@ -84,7 +84,7 @@ final class OsdMonitor {
   private final Map<Integer, Instant> downSince = new HashMap<>();
   private final Set<Integer> autoOut = new HashSet<>();
   private final Map<Integer, Long> bootNonce = new HashMap<>();
-  private final PgStatsTable pgStats = new PgStatsTable();
+  private final PgStatsTable pgStats;
   private final MonCommands commands;
   private long proposals;
 
@@ -92,6 +92,7 @@ final class OsdMonitor {
     this.cfg = cfg;
     this.store = store;
     this.clock = clock;
+    this.pgStats = new PgStatsTable(clock);
     this.thread = thread;
     this.map = loadOrCreate();
     this.published = map;

@@ -890,7 +890,7 @@ public final class OsdDaemon implements AutoCloseable {
     List<PgStat> stats = new ArrayList<>();
     for (Pg pg : pgs.values()) {
       if (pg.isPrimary()) {
-        stats.add(pg.stat(map));
+        stats.add(pg.stat(map, recovery.recovered(pg.pgid()), recovery.backfilledObjects(pg.pgid())));
       }
     }
     if (!stats.isEmpty()) {

@@ -3,7 +3,6 @@ package io.jpeer.osd;
 import io.jpeer.core.interval.PgMapping;
 import io.jpeer.core.machine.PeeringMachine;
 import io.jpeer.core.types.PgId;
-import io.jpeer.core.types.PgMissing;
 import io.jpeer.map.OsdMap;
 import io.jpeer.mon.PgStat;
 import java.util.ArrayList;
@@ -92,15 +91,22 @@ public final class Pg {
     return List.copyOf(history);
   }
 
-  PgStat stat(OsdMap map) {
+  /**
+   * What the primary reports: {@code recovered} its running totals for the PG, {@code backfilled}
+   * the objects its backfill targets hold by now.
+   */
+  PgStat stat(OsdMap map, io.jpeer.osd.recovery.RecoveryCounters.Totals recovered, long backfilled) {
     PgMapping m = machine.mapping();
-    long degraded = machine.missing().size();
-    for (PgMissing pm : machine.peerMissing().values()) {
-      degraded += pm.size();
-    }
+    java.util.Map<Integer, Long> peerMissing = new java.util.HashMap<>();
+    machine.peerMissing().forEach((osd, pm) -> peerMissing.put(osd, (long) pm.size()));
+    long objects = machine.info().stats().numObjects();
+    int size = map.pool(pgid.pool()).map(io.jpeer.map.Pool::size).orElse(m.acting().size());
+    PgObjectCounts counts = PgObjectCounts.of(size, m.up(), m.acting(), machine.mapping().actingPrimary(), objects,
+        machine.missing().size(), peerMissing, machine.backfillTargets(), backfilled);
     return new PgStat(pgid, machine.pgStateString(), m.up(), m.acting(), m.upPrimary(), m.actingPrimary(),
-        machine.info().lastUpdate().toString(), machine.pgLog().size(), machine.info().stats().numObjects(),
-        machine.missing().size(), degraded, map.epoch(), machine.info().history().lastEpochClean());
+        machine.info().lastUpdate().toString(), machine.pgLog().size(), objects, machine.missing().size(),
+        counts.degraded(), map.epoch(), machine.info().history().lastEpochClean(), counts.misplaced(),
+        recovered.objects(), recovered.bytes());
   }
 
   @Override

@@ -109,13 +109,63 @@ class MonReportsTest {
 
     List<String> plain = MonReports.pgDumpPlain(map(), stats).lines().toList();
     assertThat(plain.get(0).split("\\s+")).containsExactly("PG_STAT", "OBJECTS", "MISSING_ON_PRIMARY", "DEGRADED",
-        "LOG", "STATE", "VERSION", "REPORTED", "UP", "UP_PRIMARY", "ACTING", "ACTING_PRIMARY", "LAST_EPOCH_CLEAN");
-    assertThat(plain.get(2).split("\\s+")).containsExactly("3.1", "12", "3", "4", "15",
+        "MISPLACED", "LOG", "STATE", "VERSION", "REPORTED", "UP", "UP_PRIMARY", "ACTING", "ACTING_PRIMARY", "LAST_EPOCH_CLEAN");
+    assertThat(plain.get(2).split("\\s+")).containsExactly("3.1", "12", "3", "4", "0", "15",
         "active+recovery_wait+degraded", "29'15", "34", "[0,1,2]", "0", "[0,1,2]", "0", "30");
     assertThat(plain.get(1)).startsWith("3.0 ").contains(" unknown ");
 
     JsonNode brief = MonReports.pgsBrief(map(), stats).get("pg_stats").get(1);
     assertThat(brief.size()).isEqualTo(6);
     assertThat(brief.get("state").asText()).isEqualTo("active+recovery_wait+degraded");
+  }
+
+  /** A clock the test moves. */
+  static final class TestClock extends java.time.Clock {
+    long millis = T0.toEpochMilli();
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis);
+    }
+  }
+
+  private static PgStat recovering(int pg, long degraded, long misplaced, long recovered, long bytes) {
+    return new PgStat(new PgId(3, pg), "active+recovering+degraded", List.of(0, 1, 2), List.of(0, 1, 2), 0, 0,
+        "29'15", 15, 100, 0, degraded, 34, 30, misplaced, recovered, bytes);
+  }
+
+  @Test
+  void statusShowsMisplacedObjectsAndTheRecoveryRateAsCephDoes() {
+    TestClock clock = new TestClock();
+    PgStatsTable stats = new PgStatsTable(clock);
+    stats.put(0, recovering(0, 50, 20, 0, 0));
+    stats.put(0, recovering(1, 10, 0, 1000, 4_096_000));
+    clock.millis += 2_000;
+    // 2 s later: PG 3.0 recovered 300 objects (1.2 MB); 3.1 is reported by another primary, whose totals do not count.
+    stats.put(0, recovering(0, 40, 10, 300, 1_228_800));
+    stats.put(1, recovering(1, 10, 0, 5000, 9_000_000));
+    String plain = MonReports.statusPlain(map(), stats);
+    assertThat(plain).contains("            Degraded data redundancy: 50/600 objects degraded (8.333%)");
+    assertThat(plain).contains("            10/600 objects misplaced (1.667%)");
+    assertThat(plain).contains("    pgs:     50/600 objects degraded (8.333%)\n             10/600 objects misplaced (1.667%)\n");
+    assertThat(plain).contains("  io:\n    recovery: 600 KiB/s, 150 objects/s\n");
+    JsonNode pgmap = MonReports.status(map(), stats).get("pgmap");
+    assertThat(pgmap.get("misplaced_objects").asLong()).isEqualTo(10);
+    assertThat(pgmap.get("recovering_objects_per_sec").asLong()).isEqualTo(150);
+    assertThat(pgmap.get("recovering_bytes_per_sec").asLong()).isEqualTo(614_400);
+    // Once recovery stops, the rate fades out of the window.
+    clock.millis += RecoveryRate.WINDOW_MILLIS + 1;
+    assertThat(MonReports.statusPlain(map(), stats)).doesNotContain("recovery:");
+    assertThat(MonReports.status(map(), stats).get("pgmap").has("recovering_objects_per_sec")).isFalse();
   }
 }

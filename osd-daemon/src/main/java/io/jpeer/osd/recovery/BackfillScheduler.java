@@ -50,9 +50,14 @@ final class BackfillScheduler {
     final Map<Integer, BackfillMessage.ScanDigest> digests = new TreeMap<>();
     /** Pushes and deletes in flight: object to the targets that have not acknowledged it. */
     final Map<String, Set<Integer>> inFlight = new HashMap<>();
+    /** Bytes of each push in flight, counted once acknowledged. */
+    final Map<String, Long> pushBytes = new HashMap<>();
     long chunkStartedNanos;
     long pushed;
     long removed;
+    /** The primary's objects in the current chunk, and in the chunks every target holds. */
+    long chunkObjects;
+    long objectsDone;
 
     PgBackfill(long interval, Set<Integer> targets) {
       this.interval = interval;
@@ -65,10 +70,18 @@ final class BackfillScheduler {
   }
 
   private final RecoveryDaemon d;
+  private final RecoveryCounters counters;
   private final Map<PgId, PgBackfill> pgs = new TreeMap<>();
 
-  BackfillScheduler(RecoveryDaemon d) {
+  BackfillScheduler(RecoveryDaemon d, RecoveryCounters counters) {
     this.d = d;
+    this.counters = counters;
+  }
+
+  /** Objects every backfill target of the PG holds by now (0 when not backfilling it). */
+  long backfilledObjects(PgId pgid) {
+    PgBackfill b = pgs.get(pgid);
+    return b == null ? 0 : b.objectsDone;
   }
 
   /** The core entered Backfilling for the PG. */
@@ -129,6 +142,7 @@ final class BackfillScheduler {
         log.warn("pg {} e{} backfill chunk ({}, {}] unfinished after {} s; scanning it again", e.getKey(), d.epoch(),
             b.done, b.end, TimeUnit.NANOSECONDS.toSeconds(CHUNK_TIMEOUT_NANOS));
         b.inFlight.clear();
+        b.pushBytes.clear();
         b.pushing = false;
         nextChunk(e.getKey(), m, b);
       }
@@ -192,20 +206,23 @@ final class BackfillScheduler {
       return;
     }
     b.pushing = true;
+    b.chunkObjects = mine.size();
     int ops = 0;
     for (int t : b.targets) {
       TreeMap<String, Eversion> theirs = new TreeMap<>(b.digests.get(t).objects());
       theirs.keySet().removeIf(o -> !BackfillPlan.within(o, b.done, b.end));
       BackfillPlan plan = BackfillPlan.of(b.done, b.end, mine, theirs);
       for (String oid : plan.push().keySet()) {
-        if (push(dg.pgid(), oid, t, false)) {
+        long bytes = push(dg.pgid(), oid, t, false);
+        if (bytes >= 0) {
+          b.pushBytes.put(oid, bytes);
           b.inFlight.computeIfAbsent(oid, k -> new HashSet<>()).add(t);
           b.pushed++;
           ops++;
         }
       }
       for (String oid : plan.remove()) {
-        if (push(dg.pgid(), oid, t, true)) {
+        if (push(dg.pgid(), oid, t, true) >= 0) {
           b.inFlight.computeIfAbsent(oid, k -> new HashSet<>()).add(t);
           b.removed++;
           ops++;
@@ -218,7 +235,8 @@ final class BackfillScheduler {
     }
   }
 
-  private boolean push(PgId pgid, String oid, int to, boolean delete) {
+  /** Sends the push (or delete); returns the bytes it carries, -1 if it could not be sent. */
+  private long push(PgId pgid, String oid, int to, boolean delete) {
     RecoveryMessage.Push p;
     if (delete) {
       p = new RecoveryMessage.Push(pgid, d.epoch(), oid, Eversion.ZERO, new byte[0], Map.of(), true, 0);
@@ -228,17 +246,17 @@ final class BackfillScheduler {
         o = d.store().read(pgid.toString(), oid);
       } catch (StoreException e) {
         log.error("pg {} e{} cannot read {} to backfill osd.{}: {}", pgid, d.epoch(), oid, to, e.getMessage());
-        return false;
+        return -1;
       }
       if (o.isEmpty()) {
-        return false;
+        return -1;
       }
       Eversion v = ObjectVersion.of(o.get());
       p = new RecoveryMessage.Push(pgid, d.epoch(), oid, v == null ? Eversion.ZERO : v, o.get().data(),
           o.get().attrs(), false, 0);
     }
     d.sendToOsd(to, OsdMessages.MOSD_PG_PUSH, RecoveryMessage.encode(p));
-    return true;
+    return p.data().length;
   }
 
   /** A push reply: true if it was a backfill push of this OSD's (else recovery's). */
@@ -256,12 +274,15 @@ final class BackfillScheduler {
       log.warn("pg {} e{} osd.{} could not store backfilled {} (result {}); the chunk is scanned again", r.pgid(),
           d.epoch(), from, r.oid(), r.result());
       b.inFlight.clear();
+      b.pushBytes.clear();
       nextChunk(r.pgid(), m, b);
       return true;
     }
     waiting.remove(from);
+    counters.recovered(r.pgid(), b.pushBytes.getOrDefault(r.oid(), 0L));
     if (waiting.isEmpty()) {
       b.inFlight.remove(r.oid());
+      b.pushBytes.remove(r.oid());
     }
     if (b.inFlight.isEmpty()) {
       chunkDone(r.pgid(), m, b);
@@ -278,6 +299,7 @@ final class BackfillScheduler {
     }
     b.done = end;
     b.pushing = false;
+    b.objectsDone += b.chunkObjects;
     for (int t : b.targets) {
       d.feed(pgid, new PeeringEvent.BackfillProgress(t, end)); // (also retries writes that waited)
     }

@@ -23,13 +23,14 @@ public final class OsdRecovery {
   private final BackfillScheduler backfill;
   private final BackfillReceiver backfillReceiver;
   private final LogTrimmer trimmer;
+  private final RecoveryCounters counters = new RecoveryCounters();
   private int waitingForMap;
 
   public OsdRecovery(RecoveryDaemon d) {
     this.d = d;
-    this.scheduler = new RecoveryScheduler(d);
+    this.scheduler = new RecoveryScheduler(d, counters);
     this.receiver = new RecoveryReceiver(d);
-    this.backfill = new BackfillScheduler(d);
+    this.backfill = new BackfillScheduler(d, counters);
     this.backfillReceiver = new BackfillReceiver(d);
     this.trimmer = new LogTrimmer(d);
   }
@@ -44,6 +45,16 @@ public final class OsdRecovery {
         scheduler.queue(pgid);
       }
     });
+  }
+
+  /** Object copies this OSD recovered or backfilled for the PG as its primary, so far. */
+  public RecoveryCounters.Totals recovered(PgId pgid) {
+    return counters.of(pgid);
+  }
+
+  /** Objects each backfill target of the PG holds by now (0 unless this OSD is backfilling it). */
+  public long backfilledObjects(PgId pgid) {
+    return backfill.backfilledObjects(pgid);
   }
 
   /** A write to {@code oid} waits while a backfill push of it is in flight. */

@@ -37,6 +37,7 @@ final class RecoveryScheduler {
   static final long OP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final RecoveryDaemon d;
+  private final RecoveryCounters counters;
   /** PGs in Recovering whose primary is this OSD, with the interval they were queued in. */
   private final Map<PgId, Long> queued = new TreeMap<>();
   /** Objects client ops wait for, per PG, in arrival order. */
@@ -51,8 +52,9 @@ final class RecoveryScheduler {
   private boolean kickAgain;
   private boolean kickScheduled;
 
-  RecoveryScheduler(RecoveryDaemon d) {
+  RecoveryScheduler(RecoveryDaemon d, RecoveryCounters counters) {
     this.d = d;
+    this.counters = counters;
   }
 
   /** The core entered Recovering for the PG (Effect.QueueRecovery). */
@@ -231,7 +233,11 @@ final class RecoveryScheduler {
       Transaction t = new Transaction();
       t.remove(pgid.toString(), oid);
       log.debug("pg {} e{} recovering delete of {} ({}) here", pgid, d.epoch(), oid, item.need());
-      return d.applyWithEvent(pgid, new PeeringEvent.ObjectRecovered(oid, item.need(), d.whoami()), t);
+      boolean done = d.applyWithEvent(pgid, new PeeringEvent.ObjectRecovered(oid, item.need(), d.whoami()), t);
+      if (done) {
+        counters.recovered(pgid, 0);
+      }
+      return done;
     }
     RecoveryOp.Key key = new RecoveryOp.Key(pgid, oid, d.whoami());
     if (backoff.contains(key)) {
@@ -252,7 +258,7 @@ final class RecoveryScheduler {
       }
       return false;
     }
-    inFlight.put(key, new RecoveryOp(key, source, item.need(), m.lastPeeringReset(), System.nanoTime()));
+    inFlight.put(key, new RecoveryOp(key, source, item.need(), m.lastPeeringReset(), System.nanoTime(), 0));
     log.debug("pg {} e{} pulling {} {} from osd.{}", pgid, d.epoch(), oid, item.need(), source);
     d.sendToOsd(source, OsdMessages.MOSD_PG_PULL,
         RecoveryMessage.encode(new RecoveryMessage.Pull(pgid, d.epoch(), oid, item.need())));
@@ -286,7 +292,8 @@ final class RecoveryScheduler {
       }
       push = new RecoveryMessage.Push(pgid, d.epoch(), oid, v, o.get().data(), o.get().attrs(), false, 0);
     }
-    inFlight.put(key, new RecoveryOp(key, to, push.version(), m.lastPeeringReset(), System.nanoTime()));
+    inFlight.put(key, new RecoveryOp(key, to, push.version(), m.lastPeeringReset(), System.nanoTime(),
+        push.data().length));
     log.debug("pg {} e{} pushing {} {} to osd.{}{}", pgid, d.epoch(), oid, push.version(), to,
         item.isDelete() ? " (delete)" : "");
     d.sendToOsd(to, OsdMessages.MOSD_PG_PUSH, RecoveryMessage.encode(push));
@@ -319,8 +326,10 @@ final class RecoveryScheduler {
     t.write(p.pgid().toString(), p.oid(), p.data(), ObjectVersion.withVersion(p.attrs(), p.version()));
     log.debug("pg {} e{} pulled {} {} from osd.{}", p.pgid(), d.epoch(), p.oid(), p.version(), from);
     // Grouped with the other objects of this drain; reads of it (pushes) see it once stored.
-    d.applyGrouped(p.pgid(), new PeeringEvent.ObjectRecovered(p.oid(), p.version(), d.whoami()), t, this::kick,
-        () -> {
+    d.applyGrouped(p.pgid(), new PeeringEvent.ObjectRecovered(p.oid(), p.version(), d.whoami()), t, () -> {
+          counters.recovered(p.pgid(), p.data().length);
+          kick();
+        }, () -> {
           backoff.add(key);
           kick();
         });
@@ -341,6 +350,7 @@ final class RecoveryScheduler {
       backoff.add(key);
     } else {
       d.feed(r.pgid(), new PeeringEvent.ObjectRecovered(r.oid(), op.version(), from));
+      counters.recovered(r.pgid(), op.bytes());
     }
     kick();
   }
