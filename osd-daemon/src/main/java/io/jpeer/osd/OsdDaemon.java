@@ -1125,6 +1125,28 @@ public final class OsdDaemon implements AutoCloseable {
     }
   }
 
+  /** Decodes a frame's body or says what is wrong with it. */
+  private interface BodyDecoder<T> {
+    T decode(com.google.protobuf.Message body) throws WireException;
+  }
+
+  /** A message only an OSD may send: decoded and handed on, or dropped with one line. */
+  private <T> void fromOsd(Connection from, InboundMessage msg, String kind, BodyDecoder<T> decoder,
+      java.util.function.Consumer<T> handle) {
+    if (!from.peer().type().equals("osd")) {
+      log.warn("osd.{} {} message from {}, not an OSD; ignored", whoami, kind, from.peer());
+      return;
+    }
+    T m;
+    try {
+      m = decoder.decode(msg.body());
+    } catch (WireException e) {
+      log.warn("osd.{} bad {} message from {}: {}", whoami, kind, from.peer(), e.getMessage());
+      return;
+    }
+    handle.accept(m);
+  }
+
   /** Heartbeat messages from peers; runs on Netty threads, so it only answers or hands off. */
   private final class PeerHandler implements MessageHandler {
     @Override
@@ -1142,46 +1164,23 @@ public final class OsdDaemon implements AutoCloseable {
         return;
       }
       if (msg.type() >= OsdMessages.MOSD_PG_PULL && msg.type() <= OsdMessages.MOSD_PG_PUSH_REPLY) {
-        if (!from.peer().type().equals("osd")) {
-          log.warn("osd.{} recovery message from {}, not an OSD; ignored", whoami, from.peer());
-          return;
-        }
-        try {
-          io.jpeer.osd.recovery.RecoveryMessage m = io.jpeer.osd.recovery.RecoveryMessage.decode(msg.body());
-          // Drained with the ops: the objects pushed to a replica together are stored with one sync.
-          queueOp(() -> recovery.handle((int) from.peer().id(), m));
-        } catch (WireException e) {
-          log.warn("osd.{} bad recovery message from {}: {}", whoami, from.peer(), e.getMessage());
-        }
+        // Drained with the ops: the objects pushed to a replica together are stored with one sync.
+        fromOsd(from, msg, "recovery", io.jpeer.osd.recovery.RecoveryMessage::decode,
+            m -> queueOp(() -> recovery.handle((int) from.peer().id(), m)));
         return;
       }
       if (msg.type() >= OsdMessages.MOSD_PG_SCAN && msg.type() <= OsdMessages.MOSD_PG_TRIM) {
-        if (!from.peer().type().equals("osd")) {
-          log.warn("osd.{} backfill message from {}, not an OSD; ignored", whoami, from.peer());
-          return;
-        }
-        try {
-          io.jpeer.osd.recovery.BackfillMessage m = io.jpeer.osd.recovery.BackfillMessage.decode(msg.body());
-          onThread(() -> recovery.handle((int) from.peer().id(), m));
-        } catch (WireException e) {
-          log.warn("osd.{} bad backfill message from {}: {}", whoami, from.peer(), e.getMessage());
-        }
+        fromOsd(from, msg, "backfill", io.jpeer.osd.recovery.BackfillMessage::decode,
+            m -> onThread(() -> recovery.handle((int) from.peer().id(), m)));
         return;
       }
       if (msg.type() >= OsdMessages.MOSD_PG_QUERY && msg.type() <= OsdMessages.MOSD_PG_INFO) {
-        if (!from.peer().type().equals("osd")) {
-          log.warn("osd.{} peering message from {}, not an OSD; ignored", whoami, from.peer());
-          return;
-        }
-        try {
-          PeeringMessage m = PeeringWire.decode(msg.type(), msg.body(), (int) from.peer().id());
+        fromOsd(from, msg, "peering", b -> PeeringWire.decode(msg.type(), b, (int) from.peer().id()), m -> {
           inbound.add(m);
           if (inboundScheduled.compareAndSet(false, true)) {
             onThread(OsdDaemon.this::drainInbound);
           }
-        } catch (WireException e) {
-          log.warn("osd.{} bad peering message from {}: {}", whoami, from.peer(), e.getMessage());
-        }
+        });
         return;
       }
       if (msg.type() != OsdMessages.MOSD_PING || !(msg.body() instanceof MOSDPing ping)) {

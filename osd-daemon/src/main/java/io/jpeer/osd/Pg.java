@@ -2,6 +2,7 @@ package io.jpeer.osd;
 
 import io.jpeer.core.interval.PgMapping;
 import io.jpeer.core.machine.PeeringMachine;
+import io.jpeer.core.stats.PgObjectCounts;
 import io.jpeer.core.types.PgId;
 import io.jpeer.map.OsdMap;
 import io.jpeer.mon.PgStat;
@@ -101,7 +102,7 @@ public final class Pg {
     machine.peerMissing().forEach((osd, pm) -> peerMissing.put(osd, (long) pm.size()));
     long objects = machine.info().stats().numObjects();
     int size = map.pool(pgid.pool()).map(io.jpeer.map.Pool::size).orElse(m.acting().size());
-    PgObjectCounts counts = PgObjectCounts.of(size, m.up(), m.acting(), machine.mapping().actingPrimary(), objects,
+    PgObjectCounts counts = PgObjectCounts.of(size, m.up(), m.acting(), m.actingPrimary(), objects,
         machine.missing().size(), peerMissing, machine.backfillTargets(), backfilled);
     return new PgStat(pgid, machine.pgStateString(), m.up(), m.acting(), m.upPrimary(), m.actingPrimary(),
         machine.info().lastUpdate().toString(), machine.pgLog().size(), objects, machine.missing().size(),

@@ -36,7 +36,7 @@ public sealed interface BackfillMessage {
 
   static BackfillMessage decode(com.google.protobuf.Message body) throws WireException {
     if (body instanceof MOSDPGScan s) {
-      PgId pgid = pgid(s.getPgid(), "MOSDPGScan");
+      PgId pgid = CoreCodec.pgid(s.getPgid(), "MOSDPGScan");
       long epoch = Integer.toUnsignedLong(s.getMapEpoch());
       String begin = bound(s.getBegin(), "MOSDPGScan.begin");
       String end = bound(s.getEnd(), "MOSDPGScan.end");
@@ -63,22 +63,14 @@ public sealed interface BackfillMessage {
       return new ScanDigest(pgid, epoch, begin, end, objects);
     }
     if (body instanceof MOSDPGBackfill b) {
-      return new Progress(pgid(b.getPgid(), "MOSDPGBackfill"), Integer.toUnsignedLong(b.getMapEpoch()),
+      return new Progress(CoreCodec.pgid(b.getPgid(), "MOSDPGBackfill"), Integer.toUnsignedLong(b.getMapEpoch()),
           bound(b.getLastBackfill(), "MOSDPGBackfill.last_backfill"));
     }
     if (body instanceof MOSDPGTrim t) {
-      return new Trim(pgid(t.getPgid(), "MOSDPGTrim"), Integer.toUnsignedLong(t.getMapEpoch()),
+      return new Trim(CoreCodec.pgid(t.getPgid(), "MOSDPGTrim"), Integer.toUnsignedLong(t.getMapEpoch()),
           CoreCodec.eversion(t.getTrimTo()));
     }
     throw new WireException("not a backfill message: " + body.getDescriptorForType().getName());
-  }
-
-  private static PgId pgid(String s, String where) throws WireException {
-    try {
-      return PgId.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new WireException(where + ".pgid: " + e.getMessage());
-    }
   }
 
   private static String bound(String s, String where) throws WireException {

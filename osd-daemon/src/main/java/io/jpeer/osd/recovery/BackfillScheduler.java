@@ -239,7 +239,7 @@ final class BackfillScheduler {
   private long push(PgId pgid, String oid, int to, boolean delete) {
     RecoveryMessage.Push p;
     if (delete) {
-      p = new RecoveryMessage.Push(pgid, d.epoch(), oid, Eversion.ZERO, new byte[0], Map.of(), true, 0);
+      p = RecoveryMessage.Push.deletion(pgid, d.epoch(), oid, Eversion.ZERO);
     } else {
       Optional<StoredObject> o;
       try {
@@ -252,8 +252,7 @@ final class BackfillScheduler {
         return -1;
       }
       Eversion v = ObjectVersion.of(o.get());
-      p = new RecoveryMessage.Push(pgid, d.epoch(), oid, v == null ? Eversion.ZERO : v, o.get().data(),
-          o.get().attrs(), false, 0);
+      p = RecoveryMessage.Push.of(pgid, d.epoch(), oid, v == null ? Eversion.ZERO : v, o.get());
     }
     d.sendToOsd(to, OsdMessages.MOSD_PG_PUSH, RecoveryMessage.encode(p));
     return p.data().length;

@@ -111,19 +111,30 @@ public final class OsdRecovery {
     backfill.tick(System.nanoTime());
   }
 
+  /**
+   * A message sent at a newer epoch than ours waits for that map (a bounded number of them); true
+   * if it was held (or dropped as one too many), {@code retry} then runs once the map is here.
+   */
+  private boolean heldForMap(int from, long epoch, String kind, Runnable retry) {
+    if (epoch <= d.epoch()) {
+      return false;
+    }
+    if (waitingForMap >= MAX_WAITING_FOR_MAP) {
+      log.warn("osd.{} e{} too many {} messages wait for newer maps; dropping one from osd.{}", d.whoami(), d.epoch(),
+          kind, from);
+      return true;
+    }
+    waitingForMap++;
+    d.afterMap(epoch, () -> {
+      waitingForMap--;
+      retry.run();
+    });
+    return true;
+  }
+
   /** A decoded backfill or trim message from osd.{@code from}. */
   public void handle(int from, BackfillMessage msg) {
-    if (msg.epoch() > d.epoch()) {
-      if (waitingForMap >= MAX_WAITING_FOR_MAP) {
-        log.warn("osd.{} e{} too many backfill messages wait for newer maps; dropping one from osd.{}", d.whoami(),
-            d.epoch(), from);
-        return;
-      }
-      waitingForMap++;
-      d.afterMap(msg.epoch(), () -> {
-        waitingForMap--;
-        handle(from, msg);
-      });
+    if (heldForMap(from, msg.epoch(), "backfill", () -> handle(from, msg))) {
       return;
     }
     PeeringMachine m = d.machine(msg.pgid());
@@ -145,17 +156,7 @@ public final class OsdRecovery {
 
   /** A decoded recovery message from osd.{@code from}. */
   public void handle(int from, RecoveryMessage msg) {
-    if (msg.epoch() > d.epoch()) {
-      if (waitingForMap >= MAX_WAITING_FOR_MAP) {
-        log.warn("osd.{} e{} too many recovery messages wait for newer maps; dropping one from osd.{}", d.whoami(),
-            d.epoch(), from);
-        return;
-      }
-      waitingForMap++;
-      d.afterMap(msg.epoch(), () -> {
-        waitingForMap--;
-        handle(from, msg);
-      });
+    if (heldForMap(from, msg.epoch(), "recovery", () -> handle(from, msg))) {
       return;
     }
     PeeringMachine m = d.machine(msg.pgid());

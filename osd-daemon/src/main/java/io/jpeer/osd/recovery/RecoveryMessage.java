@@ -30,35 +30,37 @@ public sealed interface RecoveryMessage {
 
   /** An object at a version (or its deletion); as a pull's answer, {@code result} may be an error. */
   record Push(PgId pgid, long epoch, String oid, Eversion version, byte[] data, Map<String, byte[]> attrs,
-      boolean isDelete, int result) implements RecoveryMessage {}
+      boolean isDelete, int result) implements RecoveryMessage {
+    /** The stored object {@code o} at version {@code v}. */
+    static Push of(PgId pgid, long epoch, String oid, Eversion v, io.jpeer.store.StoredObject o) {
+      return new Push(pgid, epoch, oid, v, o.data(), o.attrs(), false, 0);
+    }
+
+    /** The object's deletion (at {@code v}). */
+    static Push deletion(PgId pgid, long epoch, String oid, Eversion v) {
+      return new Push(pgid, epoch, oid, v, new byte[0], Map.of(), true, 0);
+    }
+  }
 
   record PushReply(PgId pgid, long epoch, String oid, Eversion version, int result) implements RecoveryMessage {}
 
   static RecoveryMessage decode(com.google.protobuf.Message body) throws WireException {
     if (body instanceof MOSDPGPull p) {
-      return new Pull(pgid(p.getPgid(), "MOSDPGPull"), Integer.toUnsignedLong(p.getMapEpoch()),
+      return new Pull(CoreCodec.pgid(p.getPgid(), "MOSDPGPull"), Integer.toUnsignedLong(p.getMapEpoch()),
           oid(p.getOid(), "MOSDPGPull"), CoreCodec.eversion(p.getVersion()));
     }
     if (body instanceof MOSDPGPush p) {
       Map<String, byte[]> attrs = new TreeMap<>();
       p.getAttrsMap().forEach((k, v) -> attrs.put(k, v.toByteArray()));
-      return new Push(pgid(p.getPgid(), "MOSDPGPush"), Integer.toUnsignedLong(p.getMapEpoch()),
+      return new Push(CoreCodec.pgid(p.getPgid(), "MOSDPGPush"), Integer.toUnsignedLong(p.getMapEpoch()),
           oid(p.getOid(), "MOSDPGPush"), CoreCodec.eversion(p.getVersion()), p.getData().toByteArray(), attrs,
           p.getIsDelete(), p.getResult());
     }
     if (body instanceof MOSDPGPushReply p) {
-      return new PushReply(pgid(p.getPgid(), "MOSDPGPushReply"), Integer.toUnsignedLong(p.getMapEpoch()),
+      return new PushReply(CoreCodec.pgid(p.getPgid(), "MOSDPGPushReply"), Integer.toUnsignedLong(p.getMapEpoch()),
           oid(p.getOid(), "MOSDPGPushReply"), CoreCodec.eversion(p.getVersion()), p.getResult());
     }
     throw new WireException("not a recovery message: " + body.getDescriptorForType().getName());
-  }
-
-  private static PgId pgid(String s, String where) throws WireException {
-    try {
-      return PgId.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new WireException(where + ".pgid: " + e.getMessage());
-    }
   }
 
   private static String oid(String s, String where) throws WireException {

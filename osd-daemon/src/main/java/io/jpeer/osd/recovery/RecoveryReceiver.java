@@ -45,7 +45,7 @@ final class RecoveryReceiver {
       answer = new RecoveryMessage.Push(p.pgid(), d.epoch(), p.oid(), Eversion.ZERO, new byte[0], Map.of(), false,
           ENOENT);
     } else {
-      answer = new RecoveryMessage.Push(p.pgid(), d.epoch(), p.oid(), v, o.get().data(), o.get().attrs(), false, 0);
+      answer = RecoveryMessage.Push.of(p.pgid(), d.epoch(), p.oid(), v, o.get());
     }
     d.sendToOsd(from, OsdMessages.MOSD_PG_PUSH, RecoveryMessage.encode(answer));
   }
@@ -104,11 +104,11 @@ final class RecoveryReceiver {
       } else if (!p.isDelete() && (backfill || v == null || p.version().isAfter(v))) {
         t.write(coll, p.oid(), p.data(), ObjectVersion.withVersion(p.attrs(), p.version()));
       }
-      if (!t.isEmpty() && backfill) {
-        d.store().apply(t);
-      } else if (!t.isEmpty()) {
-        log.info("pg {} e{} pushed {} {} was not listed missing here; stored anyway (had {})", p.pgid(), d.epoch(),
-            p.oid(), p.version(), v);
+      if (!t.isEmpty()) {
+        if (!backfill) {
+          log.info("pg {} e{} pushed {} {} was not listed missing here; stored anyway (had {})", p.pgid(), d.epoch(),
+              p.oid(), p.version(), v);
+        }
         d.store().apply(t);
       }
       return 0;

@@ -273,7 +273,7 @@ final class RecoveryScheduler {
     }
     RecoveryMessage.Push push;
     if (item.isDelete()) {
-      push = new RecoveryMessage.Push(pgid, d.epoch(), oid, item.need(), new byte[0], Map.of(), true, 0);
+      push = RecoveryMessage.Push.deletion(pgid, d.epoch(), oid, item.need());
     } else {
       Optional<StoredObject> o;
       try {
@@ -290,7 +290,7 @@ final class RecoveryScheduler {
         backoff.add(key);
         return;
       }
-      push = new RecoveryMessage.Push(pgid, d.epoch(), oid, v, o.get().data(), o.get().attrs(), false, 0);
+      push = RecoveryMessage.Push.of(pgid, d.epoch(), oid, v, o.get());
     }
     inFlight.put(key, new RecoveryOp(key, to, push.version(), m.lastPeeringReset(), System.nanoTime(),
         push.data().length));

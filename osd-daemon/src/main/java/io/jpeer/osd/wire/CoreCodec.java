@@ -119,13 +119,17 @@ public final class CoreCodec {
     return b.build();
   }
 
-  public static PgInfo info(PgInfoProto p, String where) throws WireException {
-    PgId pgid;
+  /** A pgid from a frame; {@code where} names the message for the error. */
+  public static PgId pgid(String s, String where) throws WireException {
     try {
-      pgid = PgId.parse(p.getPgid());
+      return PgId.parse(s);
     } catch (IllegalArgumentException e) {
       throw new WireException(where + ".pgid: " + e.getMessage());
     }
+  }
+
+  public static PgInfo info(PgInfoProto p, String where) throws WireException {
+    PgId pgid = pgid(p.getPgid(), where);
     String lb = p.getLastBackfill();
     if (!lb.equals(ObjectNames.MIN) && !lb.equals(ObjectNames.MAX)) {
       objectName(lb, where + ".last_backfill");

@@ -1,4 +1,4 @@
-package io.jpeer.osd;
+package io.jpeer.core.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.jpeer.osd;
+package io.jpeer.core.stats;
 
 import java.util.Collection;
 import java.util.List;
